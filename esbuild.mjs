@@ -1,0 +1,68 @@
+// Bundles the extension host code and the webview into dist/.
+import * as esbuild from 'esbuild';
+import { cpSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = dirname(fileURLToPath(import.meta.url));
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+const metafile = process.argv.includes('--metafile');
+
+/** @type {esbuild.BuildOptions} */
+const common = {
+	bundle: true,
+	minify: production,
+	sourcemap: production ? false : 'linked',
+	logLevel: 'warning',
+	legalComments: 'none',
+	metafile,
+};
+
+/** @type {esbuild.BuildOptions[]} */
+const builds = [
+	{
+		...common,
+		entryPoints: [join(root, 'src/extension.ts')],
+		outfile: join(root, 'dist/extension.js'),
+		platform: 'node',
+		format: 'cjs',
+		target: 'node20',
+		external: ['vscode'],
+	},
+	{
+		...common,
+		entryPoints: [join(root, 'media/main.ts')],
+		outfile: join(root, 'dist/webview.js'),
+		platform: 'browser',
+		format: 'iife',
+		target: 'es2022',
+		loader: { '.css': 'css' },
+	},
+	{
+		...common,
+		entryPoints: [join(root, 'media/main.css')],
+		outfile: join(root, 'dist/webview.css'),
+		loader: { '.ttf': 'file' },
+	},
+];
+
+function copyCodicons() {
+	const from = join(root, 'node_modules/@vscode/codicons/dist');
+	const to = join(root, 'dist/codicons');
+	mkdirSync(to, { recursive: true });
+	cpSync(join(from, 'codicon.css'), join(to, 'codicon.css'));
+	cpSync(join(from, 'codicon.ttf'), join(to, 'codicon.ttf'));
+}
+
+copyCodicons();
+if (watch) {
+	const contexts = await Promise.all(builds.map((options) => esbuild.context(options)));
+	await Promise.all(contexts.map((context) => context.watch()));
+} else {
+	const results = await Promise.all(builds.map((options) => esbuild.build(options)));
+	if (metafile) {
+		const { writeFileSync } = await import('node:fs');
+		results.forEach((result, index) => writeFileSync(join(root, `dist/meta-${index}.json`), JSON.stringify(result.metafile)));
+	}
+}

@@ -1,0 +1,140 @@
+#!/usr/bin/env node
+// @ts-check
+'use strict';
+/**
+ * `npm test`: every layer, in order, each closing with `<layer>: N passed, N failed`, then the total.
+ *   1. static checks: ESLint (floating promises, import boundaries) and the TypeScript type check
+ *   2. build: the bundles in dist/ and the compiled tests in out/
+ *   3. unit: mocha in plain Node (real child processes, the fake Anthropic server on 127.0.0.1)
+ *   4. integration: mocha inside the real VS Code extension host (code-server), through runTests
+ *   5. ui: Playwright against the real workbench in headless Chromium
+ * Installs what it needs first (see scripts/deps.js). Options: --unit, --integration, --ui (only those
+ * layers), MEANWHILE_GREP=pattern (only matching tests).
+ */
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { spawnSync } = require('node:child_process');
+const deps = require('./deps');
+
+const root = deps.projectRoot;
+const startedAt = Date.now();
+
+/** @param {string} title */
+function banner(title) {
+	process.stdout.write(`\n=== ${title} ===\n`);
+}
+
+/**
+ * @param {string} command
+ * @param {string[]} args
+ * @param {NodeJS.ProcessEnv} [env]
+ */
+function step(command, args, env) {
+	const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
+	return result.status === 0;
+}
+
+/** @param {string} file @param {string} layer */
+function countsFrom(file, layer) {
+	if (!fs.existsSync(file)) {
+		return undefined;
+	}
+	const match = new RegExp(`^${layer}: (\\d+) passed, (\\d+) failed$`, 'm').exec(fs.readFileSync(file, 'utf8'));
+	return match ? { passed: Number(match[1]), failed: Number(match[2]) } : undefined;
+}
+
+async function main() {
+	const only = ['--unit', '--integration', '--ui', '--static'].filter((flag) => process.argv.includes(flag));
+	const wants = (/** @type {string} */ flag) => only.length === 0 || only.includes(flag);
+	deps.ensureNodeModules();
+	const totals = { passed: 0, failed: 0 };
+	const artifacts = path.join(root, 'test-results');
+	fs.mkdirSync(artifacts, { recursive: true });
+
+	banner('static checks: eslint, tsc');
+	const lintOk = step('npx', ['eslint', '--max-warnings', '0', '.']);
+	const typesOk = step('npx', ['tsc', '-p', '.', '--noEmit']) && step('npx', ['tsc', '-p', 'media', '--noEmit']);
+	console.log(`static: ${Number(lintOk) + Number(typesOk)} passed, ${Number(!lintOk) + Number(!typesOk)} failed`);
+	totals.passed += Number(lintOk) + Number(typesOk);
+	totals.failed += Number(!lintOk) + Number(!typesOk);
+
+	banner('build');
+	fs.rmSync(path.join(root, 'out'), { recursive: true, force: true });
+	if (!step('node', ['esbuild.mjs', '--production']) || !step('npx', ['tsc', '-p', '.', '--outDir', 'out']) || !step('node', ['scripts/build-media-tests.js'])) {
+		console.log('build: 0 passed, 1 failed');
+		console.log(`${totals.passed} passed, ${totals.failed + 1} failed`);
+		return 1;
+	}
+
+	if (wants('--unit')) {
+		banner('unit tests (plain Node)');
+		const output = path.join(artifacts, 'unit-output.txt');
+		const result = spawnSync('node', ['out/test/harness/runMocha.js', 'unit', 'out/test/unit', '60000'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+		process.stdout.write(result.stdout);
+		fs.writeFileSync(output, result.stdout);
+		const counts = countsFrom(output, 'unit') ?? { passed: 0, failed: 1 };
+		totals.passed += counts.passed;
+		totals.failed += counts.failed + (result.status !== 0 && counts.failed === 0 ? 1 : 0);
+	}
+
+	if (wants('--integration') || wants('--ui')) {
+		banner('installing the real VS Code for the next layers (cached)');
+		deps.ensureVSCodeDeps();
+	}
+
+	if (wants('--integration')) {
+		banner('integration tests (inside the real VS Code extension host)');
+		const { runTests } = require('@vscode/test-electron');
+		const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'meanwhile-integration-'));
+		const workspace = path.join(runDir, 'workspace');
+		fs.mkdirSync(workspace, { recursive: true });
+		let code = 1;
+		try {
+			code = await runTests({
+				vscodeExecutablePath: path.join(root, 'scripts', 'vscode-launcher.js'),
+				extensionDevelopmentPath: root,
+				extensionTestsPath: path.join(root, 'out', 'test', 'integration', 'index.js'),
+				launchArgs: [workspace, `--user-data-dir=${path.join(runDir, 'ud')}`, `--extensions-dir=${path.join(runDir, 'exts')}`],
+				extensionTestsEnv: { MEANWHILE_RUN_DIR: runDir, MEANWHILE_ARTIFACTS_DIR: artifacts },
+			});
+		} catch (error) {
+			console.error(error);
+		}
+		const counts = countsFrom(path.join(runDir, 'test-output.txt'), 'integration') ?? { passed: 0, failed: 1 };
+		totals.passed += counts.passed;
+		totals.failed += counts.failed + (code !== 0 && counts.failed === 0 ? 1 : 0);
+		if (code === 0) {
+			fs.rmSync(runDir, { recursive: true, force: true });
+		}
+	}
+
+	if (wants('--ui')) {
+		banner('UI tests (Playwright against the real workbench)');
+		const output = path.join(artifacts, 'ui-output.txt');
+		const result = spawnSync('node', ['out/test/harness/runMocha.js', 'ui', 'out/test/ui', '120000'], {
+			cwd: root,
+			encoding: 'utf8',
+			stdio: ['ignore', 'pipe', 'inherit'],
+			env: { ...process.env, MEANWHILE_ARTIFACTS_DIR: artifacts },
+		});
+		process.stdout.write(result.stdout);
+		fs.writeFileSync(output, result.stdout);
+		const counts = countsFrom(output, 'ui') ?? { passed: 0, failed: 1 };
+		totals.passed += counts.passed;
+		totals.failed += counts.failed + (result.status !== 0 && counts.failed === 0 ? 1 : 0);
+	}
+
+	banner(`done in ${Math.round((Date.now() - startedAt) / 1000)} s`);
+	console.log(`${totals.passed} passed, ${totals.failed} failed`);
+	return totals.failed > 0 ? 1 : 0;
+}
+
+main().then(
+	(code) => process.exit(code),
+	(error) => {
+		console.error(error instanceof deps.MissingDependencyError ? error.message : error);
+		console.log('0 passed, 1 failed');
+		process.exit(1);
+	},
+);

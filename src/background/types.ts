@@ -1,0 +1,108 @@
+import type { Event } from '../common/event';
+import type { TaskStatusWord } from '../shared/protocol';
+
+export type TaskStatus = TaskStatusWord;
+export type TaskOrigin = 'agent' | 'user';
+
+export const FINAL_STATUSES: ReadonlySet<TaskStatus> = new Set<TaskStatus>(['succeeded', 'failed', 'cancelled', 'timed out']);
+
+export function isFinalStatus(status: TaskStatus): boolean {
+	return FINAL_STATUSES.has(status);
+}
+
+/** A snapshot of one task. Immutable: a new object after every change. */
+export interface TaskInfo {
+	/** `bg-N`, N counting up per workspace, never reused (also across reloads). */
+	readonly id: string;
+	readonly command: string;
+	readonly cwd: string;
+	readonly origin: TaskOrigin;
+	readonly status: TaskStatus;
+	/** Why it ended when the exit code alone does not say (cancelled by whom, timed out after how long, stopped with the window). */
+	readonly reason?: string;
+	readonly pid?: number;
+	readonly exitCode?: number | null;
+	readonly signal?: string | null;
+	/** Epoch milliseconds. */
+	readonly queuedAt: number;
+	readonly startedAt?: number;
+	readonly endedAt?: number;
+	readonly timeoutSeconds?: number;
+	/** Bytes of output seen so far (stdout and stderr together). */
+	readonly outputBytes: number;
+	/** The task's full log file (capped by `background.logMaxBytes`). */
+	readonly logPath: string;
+	/** Ports the task's processes listen on, when detected. */
+	readonly ports?: readonly number[];
+	/** Whether the task should outlive a window reload. */
+	readonly leaveRunning?: boolean;
+}
+
+export interface StartOptions {
+	/** Defaults to the manager's default cwd (the first workspace folder, else the home folder). */
+	readonly cwd?: string;
+	/** Added to the inherited environment; `ANTHROPIC_*` variables are removed whatever is passed. */
+	readonly env?: Readonly<Record<string, string>>;
+	readonly origin: TaskOrigin;
+	/** Ends the task as `timed out` after this many seconds; 0 or absent: no timeout. */
+	readonly timeoutSeconds?: number;
+}
+
+/** One finished task as it reaches the conversation, exactly once. */
+export interface TaskNotice {
+	readonly task: TaskInfo;
+	/** The last lines of output, ANSI codes stripped. */
+	readonly outputTail: string;
+}
+
+export interface TaskChange {
+	readonly task: TaskInfo;
+	readonly kind: 'added' | 'status' | 'output' | 'removed';
+}
+
+export interface BackgroundSettings {
+	readonly maxConcurrent: number;
+	readonly killGraceSeconds: number;
+	readonly memoryBufferBytes: number;
+	readonly logMaxBytes: number;
+	readonly timeoutSeconds: number;
+}
+
+export const DEFAULT_BACKGROUND_SETTINGS: BackgroundSettings = {
+	maxConcurrent: 16,
+	killGraceSeconds: 3,
+	memoryBufferBytes: 1_048_576,
+	logMaxBytes: 52_428_800,
+	timeoutSeconds: 0,
+};
+
+export interface ReadOutputOptions {
+	/** Keep ANSI escape codes (for display); stripped by default (for the model). */
+	readonly keepAnsi?: boolean;
+	/** At most this many characters, the newest kept. */
+	readonly maxChars?: number;
+	/** At most this many lines, the newest kept. */
+	readonly maxLines?: number;
+}
+
+/** What the agent and the UI see of the task engine. */
+export interface TaskService {
+	readonly onDidChange: Event<TaskChange>;
+	/** Fires once per task when it reaches a final status. */
+	readonly onDidFinish: Event<TaskInfo>;
+	start(command: string, options: StartOptions): TaskInfo;
+	cancel(id: string, reason?: string): Promise<TaskInfo | undefined>;
+	get(id: string): TaskInfo | undefined;
+	/** Newest first. */
+	list(): readonly TaskInfo[];
+	/** Finished tasks not yet delivered, oldest first; clears them atomically. */
+	drain(): TaskNotice[];
+	/** Whether finished tasks wait to be drained. */
+	hasPendingNotices(): boolean;
+	/** The in-memory tail of a task's output. */
+	readOutput(id: string, options?: ReadOutputOptions): string;
+	/** Resolves when the task reaches a final status (at once if it has). */
+	whenFinished(id: string): Promise<TaskInfo>;
+	/** Removes finished tasks from the list (their logs too). */
+	clearFinished(): void;
+}

@@ -1,0 +1,110 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { BrowserContext, FrameLocator, Page } from 'playwright-core';
+import { launchBrowser, startCodeServer, workbenchUrl } from '../../scripts/codeServer';
+import { ensureVSCodeDeps, projectRoot } from '../../scripts/deps';
+import { killMarkedProcesses } from '../../scripts/processes';
+
+export interface WorkbenchOptions {
+	/** Files to create in the workspace before it opens. */
+	readonly files?: Record<string, string>;
+	readonly userSettings?: Record<string, unknown>;
+	/** Reaches the extension host (e.g. ANTHROPIC_BASE_URL of a fake server). */
+	readonly env?: Record<string, string>;
+}
+
+/** A real VS Code (code-server) with Meanwhile loaded from this checkout, driven through headless Chromium. */
+export class Workbench {
+	private constructor(
+		readonly page: Page,
+		readonly workspace: string,
+		readonly runDir: string,
+		private readonly _browser: BrowserContext,
+		private readonly _stopServer: () => Promise<void>,
+		private readonly _marker: string,
+	) {}
+
+	static async open(options: WorkbenchOptions = {}): Promise<Workbench> {
+		const install = ensureVSCodeDeps();
+		const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'meanwhile-ui-'));
+		const workspace = path.join(runDir, 'workspace');
+		fs.mkdirSync(workspace, { recursive: true });
+		for (const [name, content] of Object.entries(options.files ?? {})) {
+			fs.mkdirSync(path.dirname(path.join(workspace, name)), { recursive: true });
+			fs.writeFileSync(path.join(workspace, name), content);
+		}
+		const marker = `meanwhile-ui-${process.pid}-${Date.now()}`;
+		const server = await startCodeServer({
+			install,
+			runDir,
+			workspace,
+			userSettings: options.userSettings,
+			env: { MEANWHILE_TEST_MARKER: marker, ANTHROPIC_API_KEY: '', ANTHROPIC_BASE_URL: '', ...(options.env ?? {}) },
+		});
+		let browser: BrowserContext | undefined;
+		try {
+			browser = await launchBrowser({ chromium: install.chromium, profileDir: path.join(runDir, 'browser') });
+			const page = browser.pages()[0] ?? (await browser.newPage());
+			await page.goto(workbenchUrl(server.url, { folder: workspace, extensionDevelopmentPath: projectRoot }));
+			await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+			return new Workbench(page, workspace, runDir, browser, server.stop, marker);
+		} catch (error) {
+			await browser?.close().catch(() => undefined);
+			await server.stop();
+			throw error;
+		}
+	}
+
+	/** Opens the Meanwhile container from the activity bar. */
+	async openContainer(): Promise<void> {
+		const item = this.page.locator('.activitybar [role="tab"][aria-label^="Meanwhile"], .activitybar a[aria-label^="Meanwhile"]').first();
+		await item.waitFor({ timeout: 30_000 });
+		const expanded = await item.getAttribute('aria-expanded');
+		const selected = await item.getAttribute('aria-selected');
+		if (expanded !== 'true' && selected !== 'true') {
+			await item.click();
+		}
+		await this.page.locator('.pane-header[aria-label^="Chat"], .pane-header:has-text("Chat")').first().waitFor({ timeout: 30_000 });
+	}
+
+	/** The chat webview's document. */
+	chat(): FrameLocator {
+		return this.page.frameLocator('.webview.ready').frameLocator('#active-frame');
+	}
+
+	/** Runs a command from the palette by its title. */
+	async runCommand(title: string): Promise<void> {
+		await this.page.keyboard.press('Control+Shift+P');
+		const input = this.page.locator('.quick-input-widget input.input');
+		await input.waitFor();
+		await input.fill(`>${title}`);
+		const row = this.page.locator('.quick-input-list .monaco-list-row').filter({ hasText: title }).first();
+		await row.waitFor();
+		await input.press('Enter');
+	}
+
+	async screenshot(name: string): Promise<string> {
+		const dir = process.env.MEANWHILE_ARTIFACTS_DIR ?? path.join(projectRoot, 'test-results');
+		fs.mkdirSync(dir, { recursive: true });
+		const file = path.join(dir, `${name.replace(/[^\w.-]+/g, '_')}.png`);
+		await this.page.screenshot({ path: file }).catch(() => undefined);
+		return file;
+	}
+
+	async close(): Promise<void> {
+		await this._browser.close().catch(() => undefined);
+		await this._stopServer();
+		killMarkedProcesses('MEANWHILE_TEST_MARKER', this._marker);
+		fs.rmSync(this.runDir, { recursive: true, force: true });
+	}
+}
+
+/** Mocha hook body: screenshot the workbench when the test that just ran failed. */
+export async function screenshotOnFailure(context: Mocha.Context, workbench: Workbench | undefined): Promise<void> {
+	const test = context.currentTest;
+	if (workbench && test && test.state === 'failed') {
+		const file = await workbench.screenshot(`ui-${test.fullTitle()}`);
+		console.log(`    screenshot: ${file}`);
+	}
+}
