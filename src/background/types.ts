@@ -85,6 +85,16 @@ export interface ReadOutputOptions {
 	readonly maxLines?: number;
 }
 
+/** Output that arrived after a cursor, for views that append as a task prints. */
+export interface OutputSince {
+	/** The output after the cursor that is still held in memory (ANSI codes stripped unless kept). */
+	readonly text: string;
+	/** Bytes of output after the cursor no longer held in memory (the log file has them, up to its cap). */
+	readonly skipped: number;
+	/** Pass this back next time to get only what came after this call (a count of bytes of output, 0 at first). */
+	readonly cursor: number;
+}
+
 /** What the agent and the UI see of the task engine. */
 export interface TaskService {
 	readonly onDidChange: Event<TaskChange>;
@@ -101,6 +111,8 @@ export interface TaskService {
 	hasPendingNotices(): boolean;
 	/** The in-memory tail of a task's output. */
 	readOutput(id: string, options?: ReadOutputOptions): string;
+	/** Output after a cursor (bytes of output seen); for views and readers that follow a task as it prints. */
+	readOutputSince(id: string, cursor: number, options?: Pick<ReadOutputOptions, 'keepAnsi'>): OutputSince;
 	/** Resolves when the task reaches a final status (at once if it has). */
 	whenFinished(id: string): Promise<TaskInfo>;
 	/** Removes finished tasks from the list (their logs too). */

@@ -1,0 +1,95 @@
+import * as fs from 'node:fs';
+
+/**
+ * A task's log file: every byte of output as it came, up to a cap.
+ *
+ * Writes go through a WriteStream, and {@link write} says when its buffer is full so the caller can
+ * pause the producer: a task printing faster than the disk takes it must not fill memory instead.
+ * Past the cap the log stops growing; {@link close} then notes how much was dropped, so whoever reads
+ * the log knows it is not complete.
+ */
+export class TaskLog {
+	private readonly _stream: fs.WriteStream;
+	private _written = 0;
+	private _dropped = 0;
+	private _failed = false;
+	private _closing: Promise<void> | undefined;
+	private readonly _drainListeners = new Set<() => void>();
+
+	constructor(
+		readonly path: string,
+		private readonly _maxBytes: number,
+		private readonly _onError: (error: Error) => void,
+	) {
+		this._stream = fs.createWriteStream(path, { flags: 'w' });
+		this._stream.on('drain', () => this.fireDrain());
+		this._stream.on('error', (error) => {
+			this._failed = true;
+			this._onError(error);
+			// A producer paused for a drain that will never come must not stay paused.
+			this.fireDrain();
+		});
+	}
+
+	/** Bytes written to the file (the note about dropped bytes not counted). */
+	get bytesWritten(): number {
+		return this._written;
+	}
+
+	/** Bytes not written because the log reached its cap. */
+	get bytesDropped(): number {
+		return this._dropped;
+	}
+
+	/**
+	 * Appends what fits under the cap. Returns false when the stream's buffer is full: the caller
+	 * should stop feeding it until {@link onDrain} calls back.
+	 */
+	write(chunk: Uint8Array): boolean {
+		if (this._closing || this._failed) {
+			this._dropped += chunk.length;
+			return true;
+		}
+		const room = Math.max(0, this._maxBytes - this._written);
+		if (chunk.length > room) {
+			this._dropped += chunk.length - room;
+			chunk = chunk.subarray(0, room);
+		}
+		if (chunk.length === 0) {
+			return true;
+		}
+		this._written += chunk.length;
+		return this._stream.write(chunk);
+	}
+
+	/** Calls back once, the next time the stream's buffer has emptied (or the stream failed). */
+	onDrain(listener: () => void): void {
+		this._drainListeners.add(listener);
+	}
+
+	/** Ends the file (with the note about dropped bytes, if any) and resolves once it is on disk. */
+	close(): Promise<void> {
+		this._closing ??= new Promise<void>((resolve) => {
+			if (this._failed || this._stream.destroyed) {
+				resolve();
+				return;
+			}
+			const done = () => resolve();
+			this._stream.once('error', done);
+			this._stream.once('close', done);
+			if (this._dropped > 0) {
+				this._stream.write(`\n[Meanwhile: the log reached its limit of ${this._maxBytes} bytes; ${this._dropped} more bytes of output were not written.]\n`);
+			}
+			this._stream.end();
+		});
+		return this._closing;
+	}
+
+	private fireDrain(): void {
+		const listeners = [...this._drainListeners];
+		this._drainListeners.clear();
+		for (const listener of listeners) {
+			listener();
+		}
+	}
+}

@@ -1,0 +1,90 @@
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { Logger } from '../../../src/common/logger';
+import { DEFAULT_BACKGROUND_SETTINGS, TaskManager, type BackgroundSettings, type TaskManagerOptions } from '../../../src/background';
+
+/** A logger that remembers what it was told, so tests can check warnings. */
+export class RecordingLogger implements Logger {
+	readonly lines: { level: string; message: string }[] = [];
+	trace(message: string): void {
+		this.lines.push({ level: 'trace', message });
+	}
+	debug(message: string): void {
+		this.lines.push({ level: 'debug', message });
+	}
+	info(message: string): void {
+		this.lines.push({ level: 'info', message });
+	}
+	warn(message: string): void {
+		this.lines.push({ level: 'warn', message });
+	}
+	error(message: string | Error): void {
+		this.lines.push({ level: 'error', message: String(message) });
+	}
+	warnings(): string[] {
+		return this.lines.filter((line) => line.level === 'warn').map((line) => line.message);
+	}
+}
+
+/** Temporary storage folders and the managers using them; `dispose` stops every task and deletes every folder. */
+export class Fixture {
+	readonly logger = new RecordingLogger();
+	private readonly _managers: TaskManager[] = [];
+	private readonly _folders: string[] = [];
+
+	folder(): string {
+		const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'meanwhile-bg-test-'));
+		this._folders.push(folder);
+		return folder;
+	}
+
+	manager(settings: Partial<BackgroundSettings> = {}, options: Partial<TaskManagerOptions> = {}): TaskManager {
+		const merged: BackgroundSettings = { ...DEFAULT_BACKGROUND_SETTINGS, killGraceSeconds: 1, ...settings };
+		const manager = new TaskManager({
+			storageDir: options.storageDir ?? this.folder(),
+			defaultCwd: options.defaultCwd ?? os.tmpdir(),
+			getSettings: options.getSettings ?? (() => merged),
+			logger: options.logger ?? this.logger,
+			...(options.baseEnv ? { baseEnv: options.baseEnv } : {}),
+			...(options.now ? { now: options.now } : {}),
+		});
+		this._managers.push(manager);
+		return manager;
+	}
+
+	dispose(): void {
+		for (const manager of this._managers.splice(0)) {
+			manager.dispose();
+		}
+		for (const folder of this._folders.splice(0)) {
+			fs.rmSync(folder, { recursive: true, force: true });
+		}
+	}
+}
+
+/** A token to put in a command line, to find its processes with ps later. */
+export function uniqueMarker(): string {
+	return String(Math.floor(Math.random() * 1e9)).padStart(9, '1');
+}
+
+/** Command lines of live processes that contain the marker. */
+export function processesWith(marker: string): string[] {
+	const output = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' });
+	return output.split('\n').filter((line) => line.includes(marker));
+}
+
+export async function waitFor(condition: () => boolean, timeoutMilliseconds = 10_000, what = 'condition'): Promise<void> {
+	const deadline = Date.now() + timeoutMilliseconds;
+	while (!condition()) {
+		if (Date.now() > deadline) {
+			throw new Error(`Timed out waiting for ${what}`);
+		}
+		await delay(20);
+	}
+}
+
+export function delay(milliseconds: number): Promise<void> {
+	return new Promise((resolve) => setTimeout(resolve, milliseconds));
+}
