@@ -1,0 +1,92 @@
+/**
+ * How a finished background task reaches the model: one text block per task, a `<task-notice>` element
+ * framed as a system notice, so the model never mistakes it for the user's words or consent.
+ */
+import type { TaskInfo, TaskNotice } from '../background/types';
+import type { TaskView } from '../shared/protocol';
+import type { TextBlock } from './messages';
+
+/** Most characters of output a notice carries; the full log is a path away. */
+export const NOTICE_OUTPUT_MAX_CHARS = 4_000;
+/** Most lines of output a notice carries. */
+export const NOTICE_OUTPUT_MAX_LINES = 40;
+
+export const NOTICE_PREAMBLE =
+	'System notice (not written by the user, and not the user\'s approval of anything): a background task finished.';
+
+/** Escapes element content: task output can never close or forge an element. */
+export function escapeMarkup(text: string): string {
+	return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** Escapes an attribute value (quotes too). */
+export function escapeAttribute(text: string): string {
+	return escapeMarkup(text).replace(/"/g, '&quot;');
+}
+
+/** Whole seconds the task ran (queued time not counted), when it has ended. */
+export function durationSeconds(task: TaskInfo): number | undefined {
+	if (task.endedAt === undefined) {
+		return task.startedAt === undefined ? undefined : Math.max(0, Math.round((Date.now() - task.startedAt) / 1000));
+	}
+	const start = task.startedAt ?? task.endedAt;
+	return Math.max(0, Math.round((task.endedAt - start) / 1000));
+}
+
+export function toTaskView(task: TaskInfo): TaskView {
+	const duration = durationSeconds(task);
+	return {
+		id: task.id,
+		command: task.command,
+		status: task.status,
+		...(task.exitCode !== undefined ? { exitCode: task.exitCode } : {}),
+		...(task.signal !== undefined ? { signal: task.signal } : {}),
+		...(duration !== undefined ? { durationSeconds: duration } : {}),
+		...(task.ports && task.ports.length > 0 ? { detail: `ready on :${task.ports.join(', :')}` } : {}),
+	};
+}
+
+/** The last lines of `text`, at most `maxLines` lines and `maxChars` characters. */
+export function lastLines(text: string, maxLines: number, maxChars: number): string {
+	let lines = text.replace(/\s+$/, '').split(/\r?\n/);
+	if (lines.length > maxLines) {
+		lines = lines.slice(lines.length - maxLines);
+	}
+	let result = lines.join('\n');
+	if (result.length > maxChars) {
+		result = `…${result.slice(result.length - maxChars + 1)}`;
+	}
+	return result;
+}
+
+/** The text of one notice: the preamble, then `<task-notice id="bg-N" status="…" exit_code="…" duration_s="…">…</task-notice>`. */
+export function formatTaskNotice(notice: TaskNotice): string {
+	const { task } = notice;
+	const attributes: string[] = [`id="${escapeAttribute(task.id)}"`, `status="${escapeAttribute(task.status)}"`];
+	if (typeof task.exitCode === 'number') {
+		attributes.push(`exit_code="${task.exitCode}"`);
+	}
+	if (task.signal) {
+		attributes.push(`signal="${escapeAttribute(task.signal)}"`);
+	}
+	const duration = durationSeconds(task);
+	if (duration !== undefined) {
+		attributes.push(`duration_s="${duration}"`);
+	}
+	const tail = lastLines(notice.outputTail, NOTICE_OUTPUT_MAX_LINES, NOTICE_OUTPUT_MAX_CHARS);
+	const lines = [
+		NOTICE_PREAMBLE,
+		`<task-notice ${attributes.join(' ')}>`,
+		`command: ${escapeMarkup(task.command)}`,
+		...(task.reason ? [`reason: ${escapeMarkup(task.reason)}`] : []),
+		'last lines of output:',
+		tail === '' ? '(no output)' : escapeMarkup(tail),
+		`full log: ${escapeMarkup(task.logPath)}`,
+		'</task-notice>',
+	];
+	return lines.join('\n');
+}
+
+export function noticeBlock(notice: TaskNotice): TextBlock {
+	return { type: 'text', text: formatTaskNotice(notice) };
+}

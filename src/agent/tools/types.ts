@@ -1,0 +1,164 @@
+/**
+ * What a tool is to the loop: a definition for the model, a one-line summary for its card, and `run`,
+ * which validates the input against the tool's own schema before executing.
+ */
+import type { Logger } from '../../common/logger';
+import type { TaskService } from '../../background/types';
+import type { JsonSchema, ToolDefinition } from '../messages';
+import type { WorkspaceFiles } from '../workspace';
+
+export type ApprovalResult = { readonly allowed: true } | { readonly allowed: false; readonly reason: string };
+
+/** Asked before a command runs (bash, background_run). The default allows everything. */
+export type ApproveCommand = (toolName: string, command: string) => Promise<ApprovalResult>;
+
+export const allowAll: ApproveCommand = () => Promise.resolve({ allowed: true });
+
+/** Asks for approval, but gives up (not allowed) if the turn is stopped while the question is open. */
+export function askApproval(context: ToolContext, toolName: string, command: string): Promise<ApprovalResult> {
+	if (context.signal.aborted) {
+		return Promise.resolve({ allowed: false, reason: 'the user stopped the turn' });
+	}
+	return new Promise<ApprovalResult>((resolve) => {
+		const onAbort = () => resolve({ allowed: false, reason: 'the user stopped the turn' });
+		context.signal.addEventListener('abort', onAbort, { once: true });
+		context.approve(toolName, command).then(
+			(result) => {
+				context.signal.removeEventListener('abort', onAbort);
+				// A stop that came while the user was answering wins: nothing starts after Stop.
+				resolve(context.signal.aborted ? { allowed: false, reason: 'the user stopped the turn' } : result);
+			},
+			(error: unknown) => {
+				context.signal.removeEventListener('abort', onAbort);
+				resolve({ allowed: false, reason: `approval failed: ${error instanceof Error ? error.message : String(error)}` });
+			},
+		);
+	});
+}
+
+export interface ToolContext {
+	readonly tasks: TaskService;
+	readonly files: WorkspaceFiles;
+	/** Aborted when the user stops the turn. */
+	readonly signal: AbortSignal;
+	/** How long `bash` waits before leaving the command running in the background. */
+	readonly bashTimeoutSeconds: number;
+	/** Where commands run; the task engine's default when absent. */
+	readonly cwd?: string;
+	readonly logger: Logger;
+	approve: ApproveCommand;
+	/** The tool returns this finished task's result itself: its notice must not reach the model again. */
+	markDelivered(taskId: string): void;
+	/** The call started or concerns this task: its card shows the task's live status. */
+	linkTask(taskId: string): void;
+	/** The call waits for the user's approval, or runs. */
+	reportState(state: 'awaitingApproval' | 'running'): void;
+}
+
+export interface ToolResult {
+	/** The text the model receives (already capped). */
+	readonly content: string;
+	readonly isError?: boolean;
+	/** The user refused the command. */
+	readonly denied?: boolean;
+	/** One line for the card. */
+	readonly summary?: string;
+}
+
+export interface AgentTool {
+	readonly definition: ToolDefinition;
+	/** One line for the card: the command, the path, the task id. */
+	summarize(input: Readonly<Record<string, unknown>>): string;
+	/** Validates, then executes. Never rejects: a failure is an error result. */
+	run(input: Readonly<Record<string, unknown>>, context: ToolContext): Promise<ToolResult>;
+}
+
+export interface ToolSpec<Input> {
+	readonly name: string;
+	readonly description: string;
+	readonly inputSchema: JsonSchema & { readonly type: 'object' };
+	summarize(input: Input): string;
+	execute(input: Input, context: ToolContext): Promise<ToolResult>;
+}
+
+/** Builds a tool whose `execute` only ever sees input that passed its schema. */
+export function defineTool<Input>(spec: ToolSpec<Input>): AgentTool {
+	return {
+		definition: { name: spec.name, description: spec.description, input_schema: spec.inputSchema },
+		summarize(input) {
+			// The summary is shown before validation too (a card appears as the call streams in).
+			return validateInput(spec.inputSchema, input) === undefined ? spec.summarize(input as Input) : '';
+		},
+		async run(input, context) {
+			const problem = validateInput(spec.inputSchema, input);
+			if (problem !== undefined) {
+				return { content: `Invalid input for ${spec.name}: ${problem}`, isError: true, summary: 'invalid input' };
+			}
+			try {
+				return await spec.execute(input as Input, context);
+			} catch (error) {
+				const message = error instanceof Error ? error.message : String(error);
+				context.logger.warn(`Tool ${spec.name} failed: ${message}`);
+				return { content: message, isError: true, summary: firstLine(message) };
+			}
+		},
+	};
+}
+
+/** Checks required properties and the types of the known ones; returns what is wrong, or undefined. */
+export function validateInput(schema: JsonSchema, input: unknown): string | undefined {
+	if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+		return 'the input must be a JSON object.';
+	}
+	const record = input as Record<string, unknown>;
+	const problems: string[] = [];
+	for (const name of schema.required ?? []) {
+		if (record[name] === undefined || record[name] === null) {
+			problems.push(`"${name}" is required`);
+		}
+	}
+	for (const [name, property] of Object.entries(schema.properties ?? {})) {
+		const value = record[name];
+		if (value === undefined || value === null) {
+			continue;
+		}
+		if (!hasType(value, property.type)) {
+			problems.push(`"${name}" must be ${article(property.type)} ${property.type}, not ${describeType(value)}`);
+		}
+	}
+	return problems.length === 0 ? undefined : `${problems.join('; ')}.`;
+}
+
+function hasType(value: unknown, type: JsonSchema['type']): boolean {
+	switch (type) {
+		case 'string':
+			return typeof value === 'string';
+		case 'number':
+			return typeof value === 'number' && Number.isFinite(value);
+		case 'integer':
+			return typeof value === 'number' && Number.isInteger(value);
+		case 'boolean':
+			return typeof value === 'boolean';
+		case 'object':
+			return typeof value === 'object' && value !== null && !Array.isArray(value);
+	}
+}
+
+function article(type: string): string {
+	return /^[aeiou]/.test(type) ? 'an' : 'a';
+}
+
+function describeType(value: unknown): string {
+	if (Array.isArray(value)) {
+		return 'an array';
+	}
+	if (typeof value === 'number' && !Number.isInteger(value)) {
+		return 'a fractional number';
+	}
+	return article(typeof value) + ' ' + typeof value;
+}
+
+export function firstLine(text: string, max = 120): string {
+	const line = text.split('\n', 1)[0].trim();
+	return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}
