@@ -36,7 +36,7 @@ export default tseslint.config(
 		// only src/vscode/** and src/extension.ts import vscode; media imports only src/shared.
 		files: ['src/common/**/*.ts', 'src/shared/**/*.ts'],
 		rules: {
-			'no-restricted-imports': ['error', { paths: [noVscode], patterns: [{ group: ['../*', '!../common/*'], message: 'common and shared import nothing of ours.' }] }],
+			'no-restricted-imports': ['error', { paths: [noVscode], patterns: [{ regex: '^\\.\\./(?!common/)', message: 'common and shared import nothing of ours.' }] }],
 		},
 	},
 	{
@@ -54,7 +54,7 @@ export default tseslint.config(
 	{
 		files: ['media/**/*.ts'],
 		rules: {
-			'no-restricted-imports': ['error', { paths: [noVscode], patterns: [{ group: ['../src/*', '!../src/shared/*', '../../*'], message: 'media imports only src/shared.' }] }],
+			'no-restricted-imports': ['error', { paths: [noVscode], patterns: [{ regex: '^\\.\\./(?!src/shared/)', message: 'media imports only src/shared.' }] }],
 		},
 	},
 	{

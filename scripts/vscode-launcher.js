@@ -61,7 +61,14 @@ async function main() {
 		install,
 		runDir,
 		workspace,
-		env: { MEANWHILE_TEST_MARKER: marker, MEANWHILE_TEST_OUTPUT: outputFile },
+		env: {
+			MEANWHILE_TEST_MARKER: marker,
+			MEANWHILE_TEST_OUTPUT: outputFile,
+			// Tests never reach the real API with a developer's key: they point the extension at their fake.
+			ANTHROPIC_API_KEY: '',
+			ANTHROPIC_AUTH_TOKEN: '',
+			ANTHROPIC_BASE_URL: 'http://127.0.0.1:9/',
+		},
 		workspaceTrust: process.env.MEANWHILE_WORKSPACE_TRUST === '1',
 	});
 	const browser = await launchBrowser({ chromium: install.chromium, profileDir: path.join(runDir, 'browser') });

@@ -1,52 +1,86 @@
+import * as os from 'node:os';
 import * as vscode from 'vscode';
-import { Emitter, once } from './common/event';
-import { ChatState, HostToWebview, WebviewToHost } from './shared/protocol';
+import { describeShell, TaskManager } from './background';
+import { once } from './common/event';
+import { buildSystemPrompt } from './agent/systemPrompt';
 import { ApiKeyStore } from './vscode/apiKey';
-import { CHAT_VIEW_ID, ChatBackend, ChatViewProvider } from './vscode/chatViewProvider';
+import { ChatCommands } from './vscode/chatCommands';
+import { ChatController } from './vscode/chatController';
+import { CHAT_VIEW_ID, ChatViewProvider } from './vscode/chatViewProvider';
 import { OutputChannelLogger } from './vscode/logger';
+import { readBackgroundSettings } from './vscode/settings';
+import { TaskCommands } from './vscode/taskCommands';
+import { TaskOutputTerminals } from './vscode/taskOutputTerminal';
+import { TaskStatusIndicators } from './vscode/taskStatus';
+import { TaskElement, TASKS_VIEW_ID, TasksTreeProvider } from './vscode/tasksTree';
+import { VscodeWorkspaceFiles, workspaceRoots } from './vscode/workspaceFiles';
 
 /** What the extension exports to other extensions and to its own integration tests. */
 export interface MeanwhileApi {
 	/** Resolves once a chat webview has finished the ready handshake. */
 	whenChatReady(): Promise<void>;
+	/** The task engine of this window. */
+	readonly tasks: TaskManager;
+	/** The conversation in the chat. */
+	readonly chat: ChatController;
+}
+
+function defaultCwd(): string {
+	return workspaceRoots()[0] ?? os.homedir();
 }
 
 export function activate(context: vscode.ExtensionContext): MeanwhileApi {
+	const subscriptions = context.subscriptions;
 	const logger = new OutputChannelLogger(vscode.window.createOutputChannel('Meanwhile', { log: true }));
-	context.subscriptions.push(logger);
+	subscriptions.push(logger);
+	// Per-workspace storage (tasks, logs, conversations); the global storage when no folder is open.
+	const storage = context.storageUri ?? context.globalStorageUri;
+
+	// Background tasks.
+	const tasks = new TaskManager({ storageDir: storage.fsPath, defaultCwd: defaultCwd(), getSettings: readBackgroundSettings, logger });
+	subscriptions.push(tasks);
+	const tree = new TasksTreeProvider(tasks);
+	subscriptions.push(tree);
+	const treeView = vscode.window.createTreeView<TaskElement>(TASKS_VIEW_ID, { treeDataProvider: tree });
+	subscriptions.push(treeView, treeView.onDidChangeVisibility((event) => tree.setVisible(event.visible)));
+	tree.setVisible(treeView.visible);
+	subscriptions.push(new TaskStatusIndicators(tasks, treeView));
+	const terminals = new TaskOutputTerminals(tasks);
+	subscriptions.push(terminals);
+	subscriptions.push(new TaskCommands(tasks, terminals, context.workspaceState, defaultCwd, logger));
+
+	// The chat and its agent.
 	const apiKey = new ApiKeyStore(context.secrets);
-	context.subscriptions.push(apiKey);
-	const onDidPost = new Emitter<HostToWebview>();
-	const onDidReset = new Emitter<void>();
-	const backend: ChatBackend = {
-		onDidPost: onDidPost.event,
-		onDidReset: onDidReset.event,
-		getState: async (): Promise<ChatState> => ({
-			conversationId: 'c1',
-			title: 'New Chat',
-			items: [],
-			busy: false,
-			hasApiKey: await apiKey.has(),
-			model: '',
-			usage: { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 },
-			attachments: [],
-			tasks: [],
-		}),
-		handle: async (message: WebviewToHost) => {
-			if (message.type === 'setApiKey') {
-				await apiKey.prompt();
+	subscriptions.push(apiKey);
+	const files = new VscodeWorkspaceFiles();
+	const chat = new ChatController({
+		storageDir: storage.fsPath,
+		memento: context.workspaceState,
+		tasks,
+		files,
+		apiKey,
+		logger,
+		systemPrompt: () => buildSystemPrompt({ workspaceRoots: workspaceRoots(), platform: process.platform, shell: describeShell() }),
+		cwd: () => workspaceRoots()[0],
+		showTaskOutput: (taskId) => void vscode.commands.executeCommand('meanwhile.showTaskOutput', taskId),
+		revealTask: (taskId) => {
+			if (tasks.get(taskId)) {
+				void treeView.reveal(taskId, { select: true, focus: false });
 			}
 		},
-	};
-	const chat = new ChatViewProvider(context.extensionUri, backend, logger);
-	context.subscriptions.push(chat, onDidPost, onDidReset);
-	context.subscriptions.push(vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, chat));
-	context.subscriptions.push(apiKey.onDidChange(() => void apiKey.has().then((hasApiKey) => onDidPost.fire({ type: 'apiKey', hasApiKey }))));
-	context.subscriptions.push(vscode.commands.registerCommand('meanwhile.setApiKey', () => apiKey.prompt()));
-	const tasksView = vscode.window.createTreeView('meanwhile.tasks', { treeDataProvider: { getChildren: () => [], getTreeItem: (item: vscode.TreeItem) => item } });
-	context.subscriptions.push(tasksView);
+	});
+	subscriptions.push(chat);
+	const chatView = new ChatViewProvider(context.extensionUri, chat, logger);
+	subscriptions.push(chatView);
+	subscriptions.push(vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, chatView));
+	subscriptions.push(new ChatCommands(chat, chatView));
+	subscriptions.push(apiKey.onDidChange(() => void apiKey.has().then((hasApiKey) => chatView.post({ type: 'apiKey', hasApiKey }))));
+	subscriptions.push(vscode.commands.registerCommand('meanwhile.setApiKey', () => apiKey.prompt()));
+
 	return {
-		whenChatReady: () => (chat.isReady ? Promise.resolve() : once(chat.onDidBecomeReady)),
+		whenChatReady: () => (chatView.isReady ? Promise.resolve() : once(chatView.onDidBecomeReady)),
+		tasks,
+		chat,
 	};
 }
 

@@ -29,7 +29,7 @@ describe('workbench: the Meanwhile container', function () {
 		await chat.getByRole('textbox', { name: 'Message' }).waitFor({ timeout: 30_000 });
 		// The key hint comes from the host's state (hasApiKey false): it is only there after the handshake.
 		await chat.getByRole('button', { name: 'Set API Key' }).first().waitFor({ timeout: 30_000 });
-		await chat.getByRole('log').waitFor();
+		await chat.getByRole('log').waitFor({ state: 'attached' });
 	});
 
 	it('shows the welcome message of the Background Tasks view', async () => {

@@ -1,0 +1,448 @@
+import { randomUUID } from 'node:crypto';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { TaskService } from '../background/types';
+import { Emitter } from '../common/event';
+import { Disposable, DisposableStore } from '../common/lifecycle';
+import type { Logger } from '../common/logger';
+import { ConversationStore } from '../agent/conversationStore';
+import { createModelClient, ModelClient } from '../agent/modelClient';
+import { AgentSession, AgentSessionOptions, MessageAttachment } from '../agent/session';
+import type { ApproveCommand } from '../agent/tools/types';
+import type { WorkspaceFiles } from '../agent/workspace';
+import { AttachmentView, ChatItem, ChatState, HostToWebview, TaskView, WebviewToHost } from '../shared/protocol';
+import { ApiKeyStore } from './apiKey';
+import { ChatBackend } from './chatViewProvider';
+import { readBaseUrl, readChatSettings } from './settings';
+
+const CURRENT_KEY = 'meanwhile.currentConversation';
+/** The model's retries of a failed request (429, 5xx, 529, connection) before the chat offers Retry. */
+const MAX_RETRIES = 2;
+/** Largest attachment the next message carries whole. */
+const MAX_ATTACHMENT_CHARS = 200_000;
+
+export interface ChatControllerOptions {
+	readonly storageDir: string;
+	readonly memento: vscode.Memento;
+	readonly tasks: TaskService;
+	readonly files: WorkspaceFiles;
+	readonly apiKey: ApiKeyStore;
+	readonly logger: Logger;
+	readonly systemPrompt: () => string;
+	readonly approve?: ApproveCommand;
+	readonly cwd: () => string | undefined;
+	/** Opens a task's live output (from a card's link). */
+	readonly showTaskOutput: (taskId: string) => void;
+	/** Reveals a task's row in the Background Tasks view. */
+	readonly revealTask: (taskId: string) => void;
+}
+
+interface UiState {
+	scrollTop?: number;
+	draft?: string;
+}
+
+function taskView(tasks: TaskService, id: string): TaskView | undefined {
+	const task = tasks.get(id);
+	if (!task) {
+		return undefined;
+	}
+	const durationSeconds = task.startedAt !== undefined ? Math.round(((task.endedAt ?? Date.now()) - task.startedAt) / 1000) : undefined;
+	return {
+		id: task.id,
+		command: task.command,
+		status: task.status,
+		exitCode: task.exitCode,
+		signal: task.signal,
+		durationSeconds,
+		detail: task.ports && task.ports.length > 0 ? `ready on :${task.ports[0]}` : undefined,
+	};
+}
+
+function mentionedTaskIds(items: readonly ChatItem[]): Set<string> {
+	const ids = new Set<string>();
+	for (const item of items) {
+		if (item.kind === 'notice') {
+			ids.add(item.task.id);
+		} else if (item.kind === 'assistant') {
+			for (const block of item.blocks) {
+				if (block.kind === 'tool' && block.taskId) {
+					ids.add(block.taskId);
+				}
+			}
+		}
+	}
+	return ids;
+}
+
+/** The text of the replies after the last user message: what `meanwhile.sendMessage` resolves with. */
+export function replyText(items: readonly ChatItem[]): string {
+	let lastUser = -1;
+	items.forEach((item, index) => {
+		if (item.kind === 'user') {
+			lastUser = index;
+		}
+	});
+	const parts: string[] = [];
+	for (const item of items.slice(lastUser + 1)) {
+		if (item.kind === 'assistant') {
+			for (const block of item.blocks) {
+				if (block.kind === 'text' && block.text.trim().length > 0) {
+					parts.push(block.text);
+				}
+			}
+		} else if (item.kind === 'error') {
+			parts.push(`Error: ${item.message}`);
+		}
+	}
+	return parts.join('\n\n');
+}
+
+/**
+ * Owns the conversation shown in the chat: the current {@link AgentSession}, its saving after every turn
+ * (restored after a reload), earlier conversations, the attachments of the next message, and the chat's
+ * commands. The webview only ever draws what this sends.
+ */
+export class ChatController extends Disposable implements ChatBackend {
+	private readonly _onDidPost = this._register(new Emitter<HostToWebview>());
+	readonly onDidPost = this._onDidPost.event;
+	private readonly _onDidReset = this._register(new Emitter<void>());
+	readonly onDidReset = this._onDidReset.event;
+
+	private readonly _conversations: ConversationStore;
+	private _session: AgentSession | undefined;
+	private _sessionLoading: Promise<AgentSession> | undefined;
+	private readonly _sessionDisposables = this._register(new DisposableStore());
+	private _attachments: MessageAttachment[] = [];
+	private _ui: UiState = {};
+	private _client: { key: string; baseUrl: string | undefined; client: ModelClient } | undefined;
+	private _uiSaveTimer: ReturnType<typeof setTimeout> | undefined;
+	private readonly _onDidChangeBusy = this._register(new Emitter<boolean>());
+	/** Fires when a turn starts or ends. */
+	readonly onDidChangeBusy = this._onDidChangeBusy.event;
+
+	constructor(private readonly _options: ChatControllerOptions) {
+		super();
+		this._conversations = new ConversationStore(path.join(_options.storageDir, 'conversations'));
+		this._register({ dispose: () => this._uiSaveTimer && clearTimeout(this._uiSaveTimer) });
+	}
+
+	get busy(): boolean {
+		return this._session?.busy ?? false;
+	}
+
+	/** The current conversation, loaded (restored from disk) on first use. */
+	session(): Promise<AgentSession> {
+		if (this._session) {
+			return Promise.resolve(this._session);
+		}
+		this._sessionLoading ??= this._loadInitial().finally(() => {
+			this._sessionLoading = undefined;
+		});
+		return this._sessionLoading;
+	}
+
+	async getState(): Promise<ChatState> {
+		const session = await this.session();
+		const snapshot = session.snapshot();
+		const tasks = [...mentionedTaskIds(snapshot.items)].map((id) => taskView(this._options.tasks, id)).filter((view): view is TaskView => view !== undefined);
+		return {
+			conversationId: snapshot.id,
+			title: snapshot.title || 'New Chat',
+			items: snapshot.items,
+			busy: snapshot.busy,
+			hasApiKey: await this._options.apiKey.has(),
+			model: readChatSettings().model,
+			usage: snapshot.usage,
+			attachments: this._attachmentViews(),
+			tasks,
+			scrollTop: this._ui.scrollTop,
+			draft: this._ui.draft,
+		};
+	}
+
+	async handle(message: WebviewToHost): Promise<void> {
+		switch (message.type) {
+			case 'ready':
+				return;
+			case 'send':
+				void this.send(message.text);
+				return;
+			case 'stop':
+				this.stop();
+				return;
+			case 'retry':
+				void (await this.session()).retry();
+				return;
+			case 'setApiKey':
+				if (await this._options.apiKey.prompt()) {
+					this._onDidPost.fire({ type: 'apiKey', hasApiKey: true });
+				}
+				return;
+			case 'openSettings':
+				await vscode.commands.executeCommand('workbench.action.openSettings', '@ext:meanwhile.meanwhile');
+				return;
+			case 'showTaskOutput':
+				this._options.showTaskOutput(message.taskId);
+				return;
+			case 'revealTask':
+				this._options.revealTask(message.taskId);
+				return;
+			case 'removeAttachment':
+				this._attachments = this._attachments.filter((attachment) => attachment.id !== message.attachmentId);
+				this._postAttachments();
+				return;
+			case 'openLink':
+				await this._openLink(message.href);
+				return;
+			case 'copy':
+				await vscode.env.clipboard.writeText(message.text);
+				return;
+			case 'scrolled':
+				this._ui.scrollTop = message.scrollTop;
+				this._scheduleUiSave();
+				return;
+			case 'draft':
+				this._ui.draft = message.text;
+				this._scheduleUiSave();
+				return;
+		}
+	}
+
+	/** Sends a message as if typed; resolves with the reply's text when the turn ends. */
+	async send(text: string): Promise<string> {
+		const session = await this.session();
+		const attachments = this._attachments.splice(0);
+		this._ui.draft = '';
+		if (attachments.length > 0) {
+			this._postAttachments();
+		}
+		await session.send(text, attachments);
+		return replyText(session.snapshot().items);
+	}
+
+	stop(): void {
+		this._session?.stop();
+	}
+
+	/** Starts an empty conversation; the current one stays in the history. */
+	async newChat(): Promise<void> {
+		const current = await this.session();
+		if (current.busy) {
+			current.stop();
+			await current.whenIdle();
+		}
+		await this._save(current);
+		this._attachments = [];
+		this._ui = {};
+		this._setSession(this._createSession());
+		await this._options.memento.update(CURRENT_KEY, undefined);
+		this._onDidReset.fire();
+	}
+
+	/** Reopens an earlier conversation of this workspace. */
+	async open(id: string): Promise<void> {
+		const current = await this.session();
+		if (current.id === id) {
+			return;
+		}
+		if (current.busy) {
+			current.stop();
+			await current.whenIdle();
+		}
+		await this._save(current);
+		const restored = await this._restore(id);
+		if (!restored) {
+			throw new Error('That conversation could not be found.');
+		}
+		this._ui = {};
+		this._setSession(restored);
+		await this._options.memento.update(CURRENT_KEY, id);
+		this._onDidReset.fire();
+	}
+
+	history(): Promise<{ id: string; title: string; updatedAt: number }[]> {
+		return this._conversations.list();
+	}
+
+	/** Adds a file or the selection of an editor to the next message (shown as a chip). */
+	addAttachment(label: string, description: string, content: string): void {
+		const truncated = content.length > MAX_ATTACHMENT_CHARS ? `${content.slice(0, MAX_ATTACHMENT_CHARS)}\n… (${content.length - MAX_ATTACHMENT_CHARS} more characters not attached)` : content;
+		this._attachments.push({ id: `att-${randomUUID().slice(0, 8)}`, label, description, content: truncated });
+		this._postAttachments();
+	}
+
+	/** The models the key can use, or undefined when the API cannot be asked. */
+	async listModels(): Promise<string[] | undefined> {
+		const client = await this._modelClient();
+		if (!client) {
+			return undefined;
+		}
+		try {
+			return await client.listModels();
+		} catch (error) {
+			this._options.logger.warn(`Could not list the models: ${String(error)}`);
+			return undefined;
+		}
+	}
+
+	/** Saves the current conversation (also called when the window closes). */
+	async saveNow(): Promise<void> {
+		if (this._session) {
+			await this._save(this._session);
+		}
+		await this._conversations.flush();
+	}
+
+	override dispose(): void {
+		if (this._session) {
+			this._session.stop();
+			// Best effort: the window is closing; the last completed turn was saved already.
+			void this._save(this._session);
+		}
+		super.dispose();
+		this._session?.dispose();
+	}
+
+	private async _loadInitial(): Promise<AgentSession> {
+		const currentId = this._options.memento.get<string>(CURRENT_KEY);
+		const restored = currentId ? await this._restore(currentId) : undefined;
+		const session = restored ?? this._createSession();
+		this._setSession(session);
+		return session;
+	}
+
+	private async _restore(id: string): Promise<AgentSession | undefined> {
+		let result;
+		try {
+			result = await this._conversations.load(id);
+		} catch (error) {
+			this._options.logger.error(`Could not read conversation ${id}: ${String(error)}`);
+			return undefined;
+		}
+		if (result.kind === 'missing') {
+			return undefined;
+		}
+		if (result.kind === 'corrupt') {
+			this._options.logger.error(`Conversation ${id} could not be read (${result.error}); kept aside at ${result.keptAt}.`);
+			void vscode.window.showWarningMessage(`Meanwhile: the saved conversation could not be read, so a new one was started. The damaged file was kept at ${result.keptAt}.`);
+			return undefined;
+		}
+		const data = result.data as { ui?: UiState };
+		if (data && typeof data === 'object' && data.ui && typeof data.ui === 'object') {
+			this._ui = {
+				scrollTop: typeof data.ui.scrollTop === 'number' ? data.ui.scrollTop : undefined,
+				draft: typeof data.ui.draft === 'string' ? data.ui.draft : undefined,
+			};
+		}
+		return AgentSession.restore(result.data, this._sessionOptions());
+	}
+
+	private _sessionOptions(): Omit<AgentSessionOptions, 'id'> {
+		return {
+			model: () => this._modelClient(),
+			tasks: this._options.tasks,
+			files: this._options.files,
+			getSettings: readChatSettings,
+			systemPrompt: this._options.systemPrompt,
+			logger: this._options.logger,
+			approve: this._options.approve,
+			cwd: this._options.cwd,
+		};
+	}
+
+	private _createSession(): AgentSession {
+		return new AgentSession(this._sessionOptions());
+	}
+
+	private _setSession(session: AgentSession): void {
+		this._sessionDisposables.clear();
+		const previous = this._session;
+		this._session = session;
+		if (previous && previous !== session) {
+			previous.dispose();
+		}
+		this._sessionDisposables.add(
+			session.onDidEmit((message) => {
+				this._onDidPost.fire(message);
+				if (message.type === 'busy') {
+					this._onDidChangeBusy.fire(message.busy);
+					void vscode.commands.executeCommand('setContext', 'meanwhile.chatBusy', message.busy);
+					if (!message.busy) {
+						void this._save(session);
+					}
+				}
+			}),
+		);
+		void vscode.commands.executeCommand('setContext', 'meanwhile.chatBusy', session.busy);
+	}
+
+	private async _save(session: AgentSession): Promise<void> {
+		const data = session.toJSON();
+		if (data.items.length === 0) {
+			return;
+		}
+		try {
+			await this._conversations.save(session.id, data.title || 'New Chat', { ...data, ui: this._session === session ? this._ui : undefined });
+			if (this._session === session) {
+				await this._options.memento.update(CURRENT_KEY, session.id);
+			}
+		} catch (error) {
+			this._options.logger.error(`Could not save the conversation: ${String(error)}`);
+		}
+	}
+
+	private _scheduleUiSave(): void {
+		if (this._uiSaveTimer) {
+			clearTimeout(this._uiSaveTimer);
+		}
+		this._uiSaveTimer = setTimeout(() => {
+			this._uiSaveTimer = undefined;
+			if (this._session && !this._session.busy) {
+				void this._save(this._session);
+			}
+		}, 1000);
+	}
+
+	private async _modelClient(): Promise<ModelClient | undefined> {
+		const key = await this._options.apiKey.get();
+		if (!key) {
+			return undefined;
+		}
+		const baseUrl = readBaseUrl();
+		if (!this._client || this._client.key !== key || this._client.baseUrl !== baseUrl) {
+			this._client = { key, baseUrl, client: createModelClient({ apiKey: key, baseUrl, maxRetries: MAX_RETRIES, logger: this._options.logger }) };
+		}
+		return this._client.client;
+	}
+
+	private _attachmentViews(): AttachmentView[] {
+		return this._attachments.map(({ id, label, description }) => ({ id, label, description }));
+	}
+
+	private _postAttachments(): void {
+		this._onDidPost.fire({ type: 'attachments', attachments: this._attachmentViews() });
+	}
+
+	/** Links in replies are untrusted: only web links, and files inside the workspace, open. */
+	private async _openLink(href: string): Promise<void> {
+		let uri: vscode.Uri;
+		try {
+			uri = vscode.Uri.parse(href, true);
+		} catch {
+			return;
+		}
+		if (uri.scheme === 'http' || uri.scheme === 'https') {
+			await vscode.env.openExternal(uri);
+			return;
+		}
+		const roots = this._options.files.roots();
+		const candidate = uri.scheme === 'file' ? uri.fsPath : href.includes(':') ? undefined : path.resolve(roots[0] ?? '', href);
+		if (candidate && roots.some((root) => !path.relative(root, candidate).startsWith('..') && !path.isAbsolute(path.relative(root, candidate)))) {
+			await vscode.window.showTextDocument(vscode.Uri.file(candidate), { preview: true });
+			return;
+		}
+		this._options.logger.warn(`Refused to open a link from a reply: ${href}`);
+		void vscode.window.showWarningMessage(`Meanwhile does not open this link: ${href.slice(0, 200)}`);
+	}
+}

@@ -1,0 +1,189 @@
+import * as vscode from 'vscode';
+import { isFinalStatus, TaskInfo, TaskService } from '../background/types';
+import { Logger } from '../common/logger';
+import { TaskOutputTerminals } from './taskOutputTerminal';
+import { describeTask, shortenCommand } from './taskPresentation';
+import { TASKS_VIEW_ID } from './tasksTree';
+
+const RECENT_KEY = 'meanwhile.recentCommands';
+const MAX_RECENT = 20;
+
+/** The engine as the commands use it: the service plus the user-facing extras. */
+export interface TaskCommandsEngine extends TaskService {
+	rerun(id: string): TaskInfo;
+	getLogPath(id: string): string | undefined;
+}
+
+type TaskFilter = (task: TaskInfo) => boolean;
+
+const isActive: TaskFilter = (task) => task.status === 'running' || task.status === 'queued';
+const isFinished: TaskFilter = (task) => isFinalStatus(task.status);
+const any: TaskFilter = () => true;
+
+/** The argument of a task command: `"bg-3"`, a tree element (the id), or an object with an id. */
+function taskIdFrom(argument: unknown): string | undefined {
+	if (typeof argument === 'string') {
+		return argument;
+	}
+	if (typeof argument === 'object' && argument !== null && 'id' in argument && typeof argument.id === 'string') {
+		return argument.id;
+	}
+	return undefined;
+}
+
+export class TaskCommands implements vscode.Disposable {
+	private readonly _disposables: vscode.Disposable[] = [];
+
+	constructor(
+		private readonly _tasks: TaskCommandsEngine,
+		private readonly _terminals: TaskOutputTerminals,
+		private readonly _memento: vscode.Memento,
+		private readonly _defaultCwd: () => string,
+		private readonly _logger: Logger,
+	) {
+		const register = (id: string, handler: (...args: unknown[]) => unknown) => this._disposables.push(vscode.commands.registerCommand(id, handler));
+		register('meanwhile.runInBackground', (command) => this.runInBackground(command));
+		register('meanwhile.cancelTask', (task) => this.cancel(task));
+		register('meanwhile.showTaskOutput', (task) => this.showOutput(task));
+		register('meanwhile.openTaskLog', (task) => this.openLog(task));
+		register('meanwhile.rerunTask', (task) => this.rerun(task));
+		register('meanwhile.clearFinishedTasks', () => this._tasks.clearFinished());
+	}
+
+	/** Starts a command as a background task; asks for it when not given. Returns the task id. */
+	async runInBackground(argument?: unknown): Promise<string | undefined> {
+		const command = typeof argument === 'string' && argument.trim().length > 0 ? argument : await this._askForCommand();
+		if (!command) {
+			return undefined;
+		}
+		await this._remember(command);
+		const task = this._tasks.start(command, { origin: 'user', cwd: this._defaultCwd() });
+		this._logger.info(`Started ${task.id} from the palette: ${command}`);
+		void this._revealInTree(task.id);
+		return task.id;
+	}
+
+	async cancel(argument?: unknown): Promise<TaskInfo | undefined> {
+		const id = taskIdFrom(argument) ?? (await this._pickTask('Cancel which task?', isActive));
+		if (!id) {
+			return undefined;
+		}
+		this._requireTask(id);
+		return this._tasks.cancel(id, 'cancelled by you');
+	}
+
+	async showOutput(argument?: unknown): Promise<string | undefined> {
+		const id = taskIdFrom(argument) ?? (await this._pickTask('Show the output of which task?', any));
+		if (!id) {
+			return undefined;
+		}
+		this._requireTask(id);
+		this._terminals.show(id);
+		return id;
+	}
+
+	async openLog(argument?: unknown): Promise<vscode.TextEditor | undefined> {
+		const id = taskIdFrom(argument) ?? (await this._pickTask('Open the full log of which task?', any));
+		if (!id) {
+			return undefined;
+		}
+		this._requireTask(id);
+		const logPath = this._tasks.getLogPath(id);
+		if (!logPath) {
+			throw new Error(`${id} has no log file.`);
+		}
+		const document = await vscode.workspace.openTextDocument(vscode.Uri.file(logPath));
+		const editor = await vscode.window.showTextDocument(document, { preview: true });
+		// The log belongs to the task: keep it read-only in this editor.
+		await vscode.commands.executeCommand('workbench.action.files.setActiveEditorReadonlyInSession');
+		return editor;
+	}
+
+	async rerun(argument?: unknown): Promise<string | undefined> {
+		const id = taskIdFrom(argument) ?? (await this._pickTask('Run which task again?', isFinished));
+		if (!id) {
+			return undefined;
+		}
+		this._requireTask(id);
+		const task = this._tasks.rerun(id);
+		void this._revealInTree(task.id);
+		return task.id;
+	}
+
+	dispose(): void {
+		for (const disposable of this._disposables.splice(0)) {
+			disposable.dispose();
+		}
+	}
+
+	private _requireTask(id: string): TaskInfo {
+		const task = this._tasks.get(id);
+		if (!task) {
+			throw new Error(`There is no task ${id}.`);
+		}
+		return task;
+	}
+
+	private async _revealInTree(id: string): Promise<void> {
+		try {
+			await vscode.commands.executeCommand(`${TASKS_VIEW_ID}.focus`, { preserveFocus: true });
+		} catch (error) {
+			this._logger.debug(`Could not reveal ${id}: ${String(error)}`);
+		}
+	}
+
+	private _recent(): string[] {
+		return this._memento.get<string[]>(RECENT_KEY, []).filter((entry) => typeof entry === 'string');
+	}
+
+	private async _remember(command: string): Promise<void> {
+		const recent = [command, ...this._recent().filter((entry) => entry !== command)].slice(0, MAX_RECENT);
+		await this._memento.update(RECENT_KEY, recent);
+	}
+
+	private async _askForCommand(): Promise<string | undefined> {
+		const recent = this._recent();
+		const picker = vscode.window.createQuickPick<vscode.QuickPickItem>();
+		picker.title = 'Meanwhile: Run in Background';
+		picker.placeholder = 'A shell command, e.g. npm test (runs in the first workspace folder)';
+		picker.ignoreFocusOut = true;
+		const recentItems: vscode.QuickPickItem[] = recent.map((command) => ({ label: command, description: 'recent', iconPath: new vscode.ThemeIcon('history') }));
+		const update = () => {
+			const typed = picker.value.trim();
+			const typedItem: vscode.QuickPickItem[] = typed && !recent.includes(typed) ? [{ label: typed, description: 'run this command', iconPath: new vscode.ThemeIcon('play') }] : [];
+			picker.items = [...typedItem, ...recentItems];
+		};
+		update();
+		return new Promise<string | undefined>((resolve) => {
+			let settled = false;
+			const finish = (value: string | undefined) => {
+				if (!settled) {
+					settled = true;
+					resolve(value);
+					picker.dispose();
+				}
+			};
+			picker.onDidChangeValue(update);
+			picker.onDidAccept(() => {
+				const chosen = picker.selectedItems[0]?.label ?? picker.value;
+				finish(chosen.trim().length > 0 ? chosen.trim() : undefined);
+			});
+			picker.onDidHide(() => finish(undefined));
+			picker.show();
+		});
+	}
+
+	private async _pickTask(title: string, filter: TaskFilter): Promise<string | undefined> {
+		const now = Date.now();
+		const items = this._tasks
+			.list()
+			.filter(filter)
+			.map((task) => ({ label: task.id, description: describeTask(task, now), detail: shortenCommand(task.command, 120) }));
+		if (items.length === 0) {
+			void vscode.window.showInformationMessage('Meanwhile: no task fits.');
+			return undefined;
+		}
+		const chosen = await vscode.window.showQuickPick(items, { title: `Meanwhile: ${title}`, matchOnDescription: true, matchOnDetail: true });
+		return chosen?.label;
+	}
+}

@@ -1,0 +1,57 @@
+import { TaskInfo } from '../background/types';
+
+/** `12s`, `3m 04s`, `1h 02m`. */
+export function formatDuration(milliseconds: number): string {
+	const seconds = Math.max(0, Math.round(milliseconds / 1000));
+	if (seconds < 60) {
+		return `${seconds}s`;
+	}
+	const minutes = Math.floor(seconds / 60);
+	if (minutes < 60) {
+		return `${minutes}m ${String(seconds % 60).padStart(2, '0')}s`;
+	}
+	return `${Math.floor(minutes / 60)}h ${String(minutes % 60).padStart(2, '0')}m`;
+}
+
+export function elapsedMilliseconds(task: TaskInfo, now: number): number | undefined {
+	if (task.startedAt === undefined) {
+		return undefined;
+	}
+	return (task.endedAt ?? now) - task.startedAt;
+}
+
+/** The row's description: the status word first (the contract), then what helps at a glance. */
+export function describeTask(task: TaskInfo, now: number): string {
+	const parts: string[] = [task.status];
+	if (task.ports && task.ports.length > 0 && task.status === 'running') {
+		parts.push(`ready on :${task.ports[0]}`);
+	}
+	if (task.status === 'failed') {
+		if (task.exitCode !== undefined && task.exitCode !== null) {
+			parts.push(`exit ${task.exitCode}`);
+		} else if (task.signal) {
+			parts.push(task.signal);
+		}
+	}
+	const elapsed = elapsedMilliseconds(task, now);
+	if (elapsed !== undefined) {
+		parts.push(formatDuration(elapsed));
+	}
+	return parts.join(' · ');
+}
+
+/** One line of a command, shortened for a label. */
+export function shortenCommand(command: string, max = 80): string {
+	const oneLine = command.replace(/\s*\n\s*/g, ' ⏎ ').trim();
+	return oneLine.length > max ? `${oneLine.slice(0, max - 1)}…` : oneLine;
+}
+
+export function exitDescription(task: TaskInfo): string {
+	if (task.exitCode !== undefined && task.exitCode !== null) {
+		return `exit code ${task.exitCode}`;
+	}
+	if (task.signal) {
+		return `signal ${task.signal}`;
+	}
+	return '—';
+}

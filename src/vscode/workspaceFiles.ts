@@ -1,0 +1,89 @@
+import * as vscode from 'vscode';
+import { applyEdit, FileEditResult, FileReadOptions, FileReadResult, FileWriteResult, NodeWorkspaceFiles, WorkspaceFiles } from '../agent/workspace';
+
+/** The workspace folders on disk (a remote or virtual folder is not the agent's to touch). */
+export function workspaceRoots(): string[] {
+	return (vscode.workspace.workspaceFolders ?? []).filter((folder) => folder.uri.scheme === 'file').map((folder) => folder.uri.fsPath);
+}
+
+function splitLines(text: string, limit: number | undefined): { text: string; totalLines: number; shownLines: number } {
+	const lines = text.split('\n');
+	const totalLines = text === '' ? 0 : text.endsWith('\n') ? lines.length - 1 : lines.length;
+	if (limit !== undefined && limit < totalLines) {
+		return { text: lines.slice(0, limit).join('\n'), totalLines, shownLines: limit };
+	}
+	return { text, totalLines, shownLines: totalLines };
+}
+
+/**
+ * The agent's files in VS Code: confined to the workspace folders like {@link NodeWorkspaceFiles}; a file
+ * open with unsaved changes is read from and edited as the document (a WorkspaceEdit, undoable), so the
+ * user's unsaved work is neither overwritten nor ignored.
+ */
+export class VscodeWorkspaceFiles implements WorkspaceFiles {
+	private readonly _disk = new NodeWorkspaceFiles(workspaceRoots);
+
+	roots(): readonly string[] {
+		return this._disk.roots();
+	}
+
+	async read(filePath: string, options: FileReadOptions = {}): Promise<FileReadResult> {
+		const resolved = await this._disk.resolve(filePath);
+		const document = this._dirtyDocument(resolved);
+		if (document) {
+			return { path: resolved, ...splitLines(document.getText(), options.limit) };
+		}
+		return this._disk.read(filePath, options);
+	}
+
+	async write(filePath: string, content: string): Promise<FileWriteResult> {
+		const resolved = await this._disk.resolve(filePath);
+		const document = this._dirtyDocument(resolved);
+		if (!document) {
+			return this._disk.write(filePath, content);
+		}
+		const edit = new vscode.WorkspaceEdit();
+		const whole = new vscode.Range(document.positionAt(0), document.positionAt(document.getText().length));
+		edit.replace(document.uri, whole, content, { label: 'Meanwhile: write_file', needsConfirmation: false });
+		await this._apply(edit, filePath);
+		return { path: resolved, created: false, bytes: Buffer.byteLength(content, 'utf8') };
+	}
+
+	async edit(filePath: string, oldText: string, newText: string): Promise<FileEditResult> {
+		const resolved = await this._disk.resolve(filePath);
+		const document = this._dirtyDocument(resolved);
+		if (!document) {
+			return this._disk.edit(filePath, oldText, newText);
+		}
+		const before = document.getText();
+		const { text, line } = applyEdit(before, oldText, newText, filePath);
+		// Replace only the changed span, so undo and the user's cursor stay where they make sense.
+		let start = 0;
+		while (start < before.length && start < text.length && before[start] === text[start]) {
+			start++;
+		}
+		let endBefore = before.length;
+		let endAfter = text.length;
+		while (endBefore > start && endAfter > start && before[endBefore - 1] === text[endAfter - 1]) {
+			endBefore--;
+			endAfter--;
+		}
+		const edit = new vscode.WorkspaceEdit();
+		edit.replace(document.uri, new vscode.Range(document.positionAt(start), document.positionAt(endBefore)), text.slice(start, endAfter), {
+			label: 'Meanwhile: edit_file',
+			needsConfirmation: false,
+		});
+		await this._apply(edit, filePath);
+		return { path: resolved, line };
+	}
+
+	private _dirtyDocument(fsPath: string): vscode.TextDocument | undefined {
+		return vscode.workspace.textDocuments.find((document) => document.uri.scheme === 'file' && document.uri.fsPath === fsPath && document.isDirty);
+	}
+
+	private async _apply(edit: vscode.WorkspaceEdit, filePath: string): Promise<void> {
+		if (!(await vscode.workspace.applyEdit(edit))) {
+			throw new Error(`VS Code refused the edit of ${filePath} (is the file read-only?).`);
+		}
+	}
+}

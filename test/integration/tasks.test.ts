@@ -1,0 +1,82 @@
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { api, eventually, uniqueMarker, workspaceFolder } from './helpers';
+
+function processesWith(marker: string): string[] {
+	return execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' })
+		.split('\n')
+		.filter((line) => line.includes(marker) && !line.includes('ps -eo'));
+}
+
+describe('background tasks in the extension host', () => {
+	it('runs a command given to Run in Background, shows it running, and it succeeds once released', async () => {
+		const { tasks } = await api();
+		const release = path.join(workspaceFolder(), `release-${uniqueMarker()}`);
+		const id = await vscode.commands.executeCommand<string>('meanwhile.runInBackground', `while [ ! -f '${release}' ]; do sleep 0.05; done; echo released`);
+		assert.match(id, /^bg-\d+$/);
+		await eventually(() => tasks.get(id)?.status === 'running', `${id} running`);
+		// It waits for the file, so it cannot have finished on its own: no race with a fast command.
+		assert.equal(tasks.get(id)?.status, 'running');
+		fs.writeFileSync(release, '');
+		const done = await tasks.whenFinished(id);
+		assert.equal(done.status, 'succeeded');
+		assert.equal(done.exitCode, 0);
+		assert.equal(done.origin, 'user');
+		assert.equal(done.cwd, workspaceFolder());
+		assert.match(tasks.readOutput(id), /released/);
+	});
+
+	it('cancels a running task and its whole process group with Cancel Task', async () => {
+		const { tasks } = await api();
+		const marker = uniqueMarker();
+		const id = await vscode.commands.executeCommand<string>('meanwhile.runInBackground', `sleep 300 & sleep 301 & echo ${marker}; wait`);
+		await eventually(() => tasks.readOutput(id).includes(marker), 'the task printed its marker');
+		const cancelled = await vscode.commands.executeCommand<{ status: string }>('meanwhile.cancelTask', id);
+		assert.equal(cancelled?.status, 'cancelled');
+		assert.equal(tasks.get(id)?.status, 'cancelled');
+		await eventually(() => processesWith('sleep 30').every((line) => !line.includes(marker)) || undefined, 'no process of the group left');
+	});
+
+	it('reports a failing command as failed with its exit code, and delivers it once through drain', async () => {
+		const { tasks } = await api();
+		tasks.drain();
+		const id = await vscode.commands.executeCommand<string>('meanwhile.runInBackground', 'echo about to fail; exit 3');
+		const done = await tasks.whenFinished(id);
+		assert.equal(done.status, 'failed');
+		assert.equal(done.exitCode, 3);
+		const notices = tasks.drain().filter((notice) => notice.task.id === id);
+		assert.equal(notices.length, 1);
+		assert.match(notices[0].outputTail, /about to fail/);
+		assert.equal(tasks.drain().filter((notice) => notice.task.id === id).length, 0);
+	});
+
+	it('opens a live output terminal for a task and its full log read-only', async () => {
+		const { tasks } = await api();
+		const marker = uniqueMarker();
+		const id = await vscode.commands.executeCommand<string>('meanwhile.runInBackground', `echo ${marker}`);
+		await tasks.whenFinished(id);
+		await vscode.commands.executeCommand('meanwhile.showTaskOutput', id);
+		await eventually(() => vscode.window.terminals.find((terminal) => terminal.name.startsWith(`${id}:`)), 'the output terminal');
+		const editor = await vscode.commands.executeCommand<vscode.TextEditor>('meanwhile.openTaskLog', id);
+		assert.ok(editor);
+		assert.match(editor.document.getText(), new RegExp(marker));
+		assert.equal(editor.document.uri.fsPath, tasks.getLogPath(id));
+		await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+	});
+
+	it('reruns a finished task as a new task and clears finished tasks from the list', async () => {
+		const { tasks } = await api();
+		const id = await vscode.commands.executeCommand<string>('meanwhile.runInBackground', 'echo once');
+		await tasks.whenFinished(id);
+		const again = await vscode.commands.executeCommand<string>('meanwhile.rerunTask', id);
+		assert.notEqual(again, id);
+		assert.equal(tasks.get(again)?.command, 'echo once');
+		await tasks.whenFinished(again);
+		await vscode.commands.executeCommand('meanwhile.clearFinishedTasks');
+		assert.equal(tasks.get(id), undefined);
+		assert.equal(tasks.list().filter((task) => task.status !== 'running' && task.status !== 'queued').length, 0);
+	});
+});
