@@ -1,6 +1,6 @@
 // Bundles the extension host code and the webview into dist/.
 import * as esbuild from 'esbuild';
-import { cpSync, mkdirSync } from 'node:fs';
+import { cpSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -55,6 +55,10 @@ function copyCodicons() {
 	cpSync(join(from, 'codicon.ttf'), join(to, 'codicon.ttf'));
 }
 
+if (production) {
+	// A release build holds only what runs: no source maps or metafiles left from development builds.
+	rmSync(join(root, 'dist'), { recursive: true, force: true });
+}
 copyCodicons();
 if (watch) {
 	const contexts = await Promise.all(builds.map((options) => esbuild.context(options)));

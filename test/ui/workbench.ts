@@ -39,7 +39,8 @@ export class Workbench {
 			install,
 			runDir,
 			workspace,
-			userSettings: options.userSettings,
+			// The DOM renderer draws terminal text as elements the tests can read (the GPU one draws on a canvas).
+			userSettings: { 'terminal.integrated.gpuAcceleration': 'off', ...(options.userSettings ?? {}) },
 			env: { MEANWHILE_TEST_MARKER: marker, ANTHROPIC_API_KEY: '', ANTHROPIC_BASE_URL: '', ...(options.env ?? {}) },
 		});
 		let browser: BrowserContext | undefined;
