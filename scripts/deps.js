@@ -55,6 +55,24 @@ function run(command, args, options = {}) {
 	}
 }
 
+/**
+ * The environment for a nested npm run: without the variables an outer npm (`npm test`, `npm start`)
+ * exports, which the inner npm would read as its own config. code-server's postinstall reads the Node
+ * major from npm's user agent, and the outer one names the Node that runs the outer npm.
+ * @param {NodeJS.ProcessEnv} [extra]
+ */
+function cleanNpmEnv(extra = {}) {
+	const keep = new Set(['npm_config_registry', 'npm_config_cafile', 'npm_config_userconfig', 'npm_config_globalconfig', 'npm_config_cache', 'npm_config_proxy', 'npm_config_https_proxy', 'npm_config_noproxy']);
+	/** @type {NodeJS.ProcessEnv} */
+	const env = {};
+	for (const [key, value] of Object.entries(process.env)) {
+		if (!key.toLowerCase().startsWith('npm_') || keep.has(key.toLowerCase())) {
+			env[key] = value;
+		}
+	}
+	return { ...env, ...extra };
+}
+
 /** @param {string} name */
 function commandExists(name) {
 	return spawnSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' }).status === 0;
@@ -127,7 +145,7 @@ function ensureNode24() {
 	say(`installing Node 24 for code-server (${NODE24_PACKAGE}) into the cache…`);
 	fs.mkdirSync(dir, { recursive: true });
 	fs.writeFileSync(path.join(dir, 'package.json'), '{"name":"meanwhile-node24","private":true}\n');
-	run('npm', ['install', '--prefix', dir, '--no-save', '--no-audit', '--no-fund', NODE24_PACKAGE], { cwd: dir });
+	run('npm', ['install', '--prefix', dir, '--no-save', '--no-audit', '--no-fund', NODE24_PACKAGE], { cwd: dir, env: cleanNpmEnv() });
 	if (!fs.existsSync(binary)) {
 		throw new Error(`Node 24 did not install into ${dir}`);
 	}
@@ -150,15 +168,14 @@ function ensureCodeServer() {
 	fs.writeFileSync(path.join(dir, 'package.json'), '{"name":"meanwhile-code-server","private":true}\n');
 	run('npm', ['install', '--prefix', dir, '--no-save', '--no-audit', '--no-fund', `code-server@${CODE_SERVER_VERSION}`], {
 		cwd: dir,
-		env: {
-			...process.env,
+		env: cleanNpmEnv({
 			PATH: `${path.join(node.nodeDir, 'bin')}${path.delimiter}${process.env.PATH ?? ''}`,
 			// The machine's npm config points nodedir at Node 20's headers; code-server's addons build for 24.
 			npm_config_nodedir: node.nodeDir,
 			// npm 11 skips dependencies' install scripts unless allowed; code-server's postinstall installs
 			// VS Code's own modules (with native addons) in nested npm runs that read this variable too.
 			npm_config_dangerously_allow_all_scripts: 'true',
-		},
+		}),
 	});
 	const nativeCheck = path.join(root, 'lib', 'vscode', 'node_modules', 'kerberos');
 	if (!fs.existsSync(entry) || !fs.existsSync(nativeCheck)) {
