@@ -91,6 +91,11 @@ export class Composer {
 		return this.busy;
 	}
 
+	/** Whether the message box holds nothing (whitespace counts as nothing). */
+	get isEmpty(): boolean {
+		return this.input.value.trim().length === 0;
+	}
+
 	setDraft(text: string): void {
 		this.postDraft.cancel();
 		this.input.value = text;

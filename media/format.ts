@@ -184,3 +184,29 @@ export function toolStateIndicator(state: ToolCallState | string): { icon: strin
 			return { icon: 'circle-large-outline', spin: false, label: String(state) };
 	}
 }
+
+/** Changed-line counts as a file card shows them: "+12 −3" (a real minus sign); bad counts read 0. */
+export function formatLineCounts(added: number, removed: number): string {
+	return `+${lineCount(added)} \u2212${lineCount(removed)}`;
+}
+
+/** The same counts in words, for screen readers and tooltips: "12 lines added, 1 line removed". */
+export function describeLineCounts(added: number, removed: number): string {
+	const words = (n: number, what: string) => `${groupThousands(n)} ${n === 1 ? 'line' : 'lines'} ${what}`;
+	return `${words(lineCount(added), 'added')}, ${words(lineCount(removed), 'removed')}`;
+}
+
+function lineCount(value: number): number {
+	return Math.round(safeCount(value));
+}
+
+/** What "Always Allow" adds to the settings, as its tooltip says: `approval.allow += "npm test"`. */
+export function formatAllowRule(rule: string): string {
+	return `approval.allow += ${JSON.stringify(rule)}`;
+}
+
+/** A command cut to one line of at most `max` characters, for an announcement or a title. */
+export function shortCommand(command: string, max = 120): string {
+	const line = oneLine(command);
+	return line.length > max ? `${line.slice(0, Math.max(0, max - 1))}…` : line;
+}

@@ -6,22 +6,33 @@
 import { isHostMessage, type HostToWebview } from '../src/shared/protocol';
 import { Composer } from './composer';
 import { h } from './dom';
-import { toAttachments, toState, toUsage } from './model';
+import { toApprovalMode, toAttachments, toState, toUsage } from './model';
 import { Transcript } from './transcript';
+import { TrustBanner } from './trust';
 import { createPost } from './vscode';
 
 const post = createPost();
-const transcript = new Transcript(post);
 const composer = new Composer(post);
+const transcript = new Transcript(post, {
+	// An approval card takes the focus only when the view has it and the user is not writing anything.
+	canTakeFocus: () => document.hasFocus() && composer.isEmpty && !isTextField(document.activeElement),
+});
+const trust = new TrustBanner(post);
+trust.update(true, 'ask');
 
 const root = document.getElementById('root') ?? document.body.appendChild(h('div', { attrs: { id: 'root' } }));
 root.classList.add('chat');
-root.replaceChildren(transcript.el, composer.el);
+root.replaceChildren(transcript.el, trust.el, composer.el);
+
+function isTextField(el: Element | null): boolean {
+	return el instanceof HTMLTextAreaElement || el instanceof HTMLInputElement || (el instanceof HTMLElement && el.isContentEditable);
+}
 
 function apply(message: HostToWebview): void {
 	switch (message.type) {
 		case 'state': {
 			const state = toState(message.state);
+			trust.update(state.trusted, state.approvalMode);
 			transcript.setState(state);
 			composer.setBusy(state.busy);
 			composer.setAttachments(state.attachments);
@@ -61,6 +72,9 @@ function apply(message: HostToWebview): void {
 			break;
 		case 'focusInput':
 			composer.focus();
+			break;
+		case 'trust':
+			trust.update(message.trusted, toApprovalMode(message.approvalMode));
 			break;
 	}
 }

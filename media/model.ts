@@ -6,9 +6,12 @@
 
 import {
 	TASK_STATUSES,
+	type ApprovalRequestView,
 	type AttachmentView,
 	type ChatErrorAction,
 	type ChatItem,
+	type ChatState,
+	type FileChangeView,
 	type TaskStatusWord,
 	type TaskView,
 	type ToolCallState,
@@ -41,7 +44,11 @@ export interface StateModel {
 	tasks: TaskView[];
 	scrollTop?: number;
 	draft?: string;
+	trusted: boolean;
+	approvalMode: ApprovalMode;
 }
+
+export type ApprovalMode = ChatState['approvalMode'];
 
 type Rec = Record<string, unknown>;
 
@@ -59,6 +66,9 @@ function num(value: unknown): number {
 
 const TOOL_STATES: readonly ToolCallState[] = ['pending', 'awaitingApproval', 'running', 'done', 'error', 'denied'];
 const ERROR_ACTIONS: readonly ChatErrorAction[] = ['retry', 'setApiKey', 'openSettings'];
+const APPROVAL_MODES: readonly ApprovalMode[] = ['ask', 'auto', 'never'];
+/** Most reasons an approval card lists (the host sends a few; more would only push the buttons away). */
+const MAX_REASONS = 10;
 
 export function toTask(value: unknown): TaskView | undefined {
 	if (!isRecord(value) || typeof value.id !== 'string' || value.id.length === 0) {
@@ -128,7 +138,59 @@ export function toTool(value: Rec): ToolCallView {
 	if (typeof value.taskId === 'string' && value.taskId) {
 		tool.taskId = value.taskId;
 	}
+	// An approval only means something while the call waits for one (a stale one must not show buttons).
+	const approval = tool.state === 'awaitingApproval' ? toApproval(value.approval) : undefined;
+	if (approval) {
+		tool.approval = approval;
+	}
+	const fileChange = toFileChange(value.fileChange);
+	if (fileChange) {
+		tool.fileChange = fileChange;
+	}
 	return tool;
+}
+
+/** What an approval card asks; undefined when it is not an object. Reasons that are not text are dropped. */
+export function toApproval(value: unknown): ApprovalRequestView | undefined {
+	if (!isRecord(value)) {
+		return undefined;
+	}
+	const reasons = Array.isArray(value.reasons)
+		? value.reasons.filter((r): r is string => typeof r === 'string' && r.trim().length > 0).slice(0, MAX_REASONS)
+		: [];
+	const approval: { -readonly [K in keyof ApprovalRequestView]: ApprovalRequestView[K] } = { command: str(value.command), reasons };
+	if (typeof value.allowRule === 'string' && value.allowRule.trim().length > 0) {
+		approval.allowRule = value.allowRule;
+	}
+	return approval;
+}
+
+/** A file card's change; undefined without a path. Counts are whole and never negative; an undone change cannot be undone again. */
+export function toFileChange(value: unknown): FileChangeView | undefined {
+	if (!isRecord(value) || typeof value.path !== 'string' || value.path.length === 0) {
+		return undefined;
+	}
+	const undone = value.undone === true;
+	const change: { -readonly [K in keyof FileChangeView]: FileChangeView[K] } = {
+		path: value.path,
+		created: value.created === true,
+		added: count(value.added),
+		removed: count(value.removed),
+		canUndo: value.canUndo === true && !undone,
+	};
+	if (undone) {
+		change.undone = true;
+	}
+	return change;
+}
+
+function count(value: unknown): number {
+	return Math.max(0, Math.round(num(value)));
+}
+
+/** `approval.mode`; anything unknown reads as `ask` (the mode that runs nothing unasked). */
+export function toApprovalMode(value: unknown): ApprovalMode {
+	return APPROVAL_MODES.includes(value as ApprovalMode) ? (value as ApprovalMode) : 'ask';
 }
 
 function safeJson(value: unknown): string {
@@ -208,6 +270,9 @@ export function toState(value: unknown): StateModel {
 		usage: toUsage(v.usage),
 		attachments: toAttachments(v.attachments),
 		tasks: toTasks(v.tasks),
+		// Only an explicit `false` shows the untrusted banner (an older host that does not say is trusted).
+		trusted: v.trusted !== false,
+		approvalMode: toApprovalMode(v.approvalMode),
 	};
 	if (typeof v.scrollTop === 'number' && Number.isFinite(v.scrollTop) && v.scrollTop >= 0) {
 		state.scrollTop = v.scrollTop;

@@ -8,16 +8,19 @@
  * - The view sticks to the bottom while content grows unless the user scrolled up.
  */
 
-import type { TaskView } from '../src/shared/protocol';
+import { MAX_DENY_REASON, type ApprovalDecision, type TaskView } from '../src/shared/protocol';
 import { h } from './dom';
+import { shortCommand } from './format';
 import { linkMessage } from './markdown';
 import { toItem, toTask, type ItemModel, type StateModel, type TextBlockModel } from './model';
 import {
 	AssistantMessage,
 	MarkdownBlock,
 	fillToolBody,
+	markApprovalSent,
 	patchElement,
 	renderSimpleItem,
+	showDenyForm,
 	toolForCard,
 	updateTaskRow,
 	type RenderContext,
@@ -37,6 +40,11 @@ const USER_INTENT_MS = 1000;
 /** The newest items are always fully drawn; older ones are drawn only near the viewport (`.lazy`). */
 const EAGER_TAIL = 40;
 
+export interface TranscriptOptions {
+	/** Whether a new approval card may take the focus (the user is not typing somewhere). */
+	canTakeFocus(): boolean;
+}
+
 export class Transcript {
 	/** The scrolling element. */
 	readonly el: HTMLElement;
@@ -47,6 +55,15 @@ export class Transcript {
 	private pending: ItemModel[] = [];
 	private readonly tasks = new Map<string, TaskView>();
 	private readonly expanded = new Set<string>();
+	/** Approvals answered here that the host has not moved on from yet: tool use id → decision sent. */
+	private readonly approvals = new Map<string, { decision: ApprovalDecision; key: string }>();
+	/** Undos sent that the host has not answered yet: tool use id → the file change they undo. */
+	private readonly undos = new Map<string, string>();
+	/** Approval cards already announced (and perhaps focused), so a redraw does not do it again. */
+	private readonly announced = new Set<string>();
+	/** A polite status region outside the log, for short announcements. */
+	private readonly status: HTMLElement;
+	private announceTimer: ReturnType<typeof setTimeout> | undefined;
 	private readonly dirty = new Set<MarkdownBlock>();
 	private readonly ctx: RenderContext;
 	private hasApiKey = true;
@@ -62,12 +79,18 @@ export class Transcript {
 	/** Whether a ResizeObserver keeps the view at the bottom as content grows (no forced layouts then). */
 	private observesSize = false;
 
-	constructor(private readonly post: Post) {
+	constructor(
+		private readonly post: Post,
+		private readonly options: TranscriptOptions = { canTakeFocus: () => false },
+	) {
 		this.log = h('div', { className: 'log', attrs: { role: 'log', 'aria-live': 'polite', 'aria-label': 'Conversation', 'aria-relevant': 'additions text' } });
-		this.el = h('main', { className: 'transcript' }, this.welcome.el, this.log);
+		this.status = h('div', { className: 'visually-hidden', attrs: { role: 'status', 'aria-live': 'polite', 'aria-atomic': 'true' } });
+		this.el = h('main', { className: 'transcript' }, this.welcome.el, this.log, this.status);
 		this.ctx = {
 			task: (id) => this.tasks.get(id),
 			isExpanded: (id) => this.expanded.has(id),
+			approvalSent: (id) => this.approvals.get(id)?.decision,
+			undoSent: (id) => this.undos.has(id),
 		};
 		this.postScroll = throttle((scrollTop: number) => this.post({ type: 'scrolled', scrollTop }), 250);
 		this.updateWelcome();
@@ -91,6 +114,7 @@ export class Transcript {
 		this.el.addEventListener('touchstart', intent, { passive: true });
 		this.el.addEventListener('pointerdown', intent, { passive: true });
 		this.el.addEventListener('keydown', intent);
+		this.el.addEventListener('keydown', (event) => this.onKeyDown(event));
 		if (typeof ResizeObserver !== 'undefined') {
 			this.observesSize = true;
 			const observer = new ResizeObserver(() => {
@@ -115,6 +139,12 @@ export class Transcript {
 		this.log.replaceChildren();
 		if (state.conversationId !== this.conversationId) {
 			this.expanded.clear();
+			this.approvals.clear();
+			this.undos.clear();
+			this.announced.clear();
+		}
+		for (const item of state.items) {
+			this.settleMarks(item);
 		}
 		this.conversationId = state.conversationId;
 		this.hasApiKey = state.hasApiKey;
@@ -140,11 +170,13 @@ export class Transcript {
 			this.replaceItem(item);
 			return;
 		}
+		this.settleMarks(item);
 		const entry = this.createEntry(item);
 		if (entry) {
 			this.entries.set(item.id, entry);
 			this.log.append(entryElement(entry));
 			this.log.children[this.log.children.length - 1 - EAGER_TAIL]?.classList.add('lazy');
+			this.noticeApprovals(entryElement(entry));
 		}
 		this.updateWelcome();
 		this.afterChange();
@@ -229,6 +261,7 @@ export class Transcript {
 	}
 
 	private replaceItem(item: ItemModel): void {
+		this.settleMarks(item);
 		const index = this.pendingIndex(item.id);
 		if (index >= 0) {
 			this.pending[index] = item;
@@ -258,7 +291,68 @@ export class Transcript {
 				entryElement(this.entries.get(item.id)!).classList.add('lazy');
 			}
 		}
+		const current = this.entries.get(item.id);
+		if (current) {
+			this.noticeApprovals(entryElement(current));
+		}
 		this.afterChange();
+	}
+
+	/** Forgets what was sent for a call once the host moved on (another state, another file change). */
+	private settleMarks(item: ItemModel): void {
+		if (item.kind !== 'assistant' || (this.approvals.size === 0 && this.undos.size === 0)) {
+			return;
+		}
+		for (const block of item.blocks) {
+			if (block.kind !== 'tool') {
+				continue;
+			}
+			const approval = this.approvals.get(block.toolUseId);
+			if (approval && (block.state !== 'awaitingApproval' || JSON.stringify(block.approval) !== approval.key)) {
+				this.approvals.delete(block.toolUseId);
+			}
+			const undo = this.undos.get(block.toolUseId);
+			if (undo !== undefined && JSON.stringify(block.fileChange) !== undo) {
+				this.undos.delete(block.toolUseId);
+			}
+		}
+	}
+
+	/**
+	 * Announces approval cards that just appeared in `scope`, and gives the first one's Run the focus
+	 * when the user is not typing (see {@link TranscriptOptions.canTakeFocus}).
+	 */
+	private noticeApprovals(scope: HTMLElement): void {
+		let focused = false;
+		for (const card of scope.querySelectorAll<HTMLElement>('.approval-card')) {
+			const id = card.dataset.toolId;
+			if (!id || this.announced.has(id)) {
+				continue;
+			}
+			this.announced.add(id);
+			const tool = toolForCard(card);
+			const command = tool?.approval?.command.trim() ? tool.approval.command : (tool?.summary ?? '');
+			this.announce(`Approval needed: ${shortCommand(command, 200)}`);
+			if (!focused && !card.classList.contains('approval-pending') && this.options.canTakeFocus()) {
+				const run = card.querySelector<HTMLElement>('[data-decision="run"]');
+				if (run) {
+					run.focus();
+					focused = true;
+				}
+			}
+		}
+	}
+
+	/** Says something once through the status region (cleared first so the same words are said again). */
+	private announce(text: string): void {
+		this.status.textContent = '';
+		if (this.announceTimer !== undefined) {
+			clearTimeout(this.announceTimer);
+		}
+		this.announceTimer = setTimeout(() => {
+			this.announceTimer = undefined;
+			this.status.textContent = text;
+		}, 100);
 	}
 
 	private pendingIndex(id: string): number {
@@ -312,6 +406,7 @@ export class Transcript {
 		}
 		this.el.classList.remove('restoring');
 		this.updateWelcome();
+		this.noticeApprovals(this.log);
 		if (this.restoreTop !== undefined && this.stick) {
 			const top = this.restoreTop;
 			this.el.scrollTop = top;
@@ -469,6 +564,9 @@ export class Transcript {
 		}
 		const action = button.dataset.action;
 		const taskId = button.dataset.taskId;
+		if (button.getAttribute('aria-disabled') === 'true') {
+			return;
+		}
 		switch (action) {
 			case 'retry':
 			case 'setApiKey':
@@ -484,7 +582,81 @@ export class Transcript {
 			case 'toggleTool':
 				this.toggleTool(button);
 				break;
+			case 'approve': {
+				const decision = button.dataset.decision;
+				if (decision === 'run' || decision === 'always') {
+					this.sendApproval(button, decision);
+				}
+				break;
+			}
+			case 'denyStart':
+			case 'denyCancel': {
+				const card = button.closest<HTMLElement>('.approval-card');
+				if (card) {
+					showDenyForm(card, action === 'denyStart');
+				}
+				break;
+			}
+			case 'denySubmit':
+				this.sendApproval(button, 'deny');
+				break;
+			case 'openDiff':
+			case 'undoFileChange': {
+				const card = button.closest<HTMLElement>('.tool-card');
+				const tool = card ? toolForCard(card) : undefined;
+				if (!tool?.toolUseId) {
+					break;
+				}
+				this.post({ type: action, toolUseId: tool.toolUseId });
+				if (action === 'undoFileChange') {
+					this.undos.set(tool.toolUseId, JSON.stringify(tool.fileChange));
+					button.setAttribute('aria-disabled', 'true');
+					button.title = 'Undoing…';
+				}
+				break;
+			}
 		}
+	}
+
+	/** Enter in a deny reason sends the denial; Escape goes back to the choices (and does not stop the turn). */
+	private onKeyDown(event: KeyboardEvent): void {
+		const target = event.target as Element | null;
+		if (!(target instanceof HTMLInputElement) || !target.classList.contains('approval-reason') || event.isComposing) {
+			return;
+		}
+		const card = target.closest<HTMLElement>('.approval-card');
+		if (!card) {
+			return;
+		}
+		if (event.key === 'Enter') {
+			event.preventDefault();
+			if (!target.readOnly) {
+				this.sendApproval(target, 'deny');
+			}
+		} else if (event.key === 'Escape') {
+			event.preventDefault();
+			event.stopPropagation();
+			if (!target.readOnly) {
+				showDenyForm(card, false);
+			}
+		}
+	}
+
+	/** Posts a decision for the card `control` is in, once: its controls stay disabled until the host answers. */
+	private sendApproval(control: HTMLElement, decision: ApprovalDecision): void {
+		const card = control.closest<HTMLElement>('.approval-card');
+		const tool = card ? toolForCard(card) : undefined;
+		if (!card || !tool?.toolUseId || tool.state !== 'awaitingApproval' || this.approvals.has(tool.toolUseId)) {
+			return;
+		}
+		const reason = decision === 'deny' ? (card.querySelector<HTMLInputElement>('.approval-reason')?.value.trim() ?? '') : '';
+		this.post(
+			reason
+				? { type: 'approval', toolUseId: tool.toolUseId, decision, reason: reason.slice(0, MAX_DENY_REASON) }
+				: { type: 'approval', toolUseId: tool.toolUseId, decision },
+		);
+		this.approvals.set(tool.toolUseId, { decision, key: JSON.stringify(tool.approval) });
+		markApprovalSent(card, decision);
 	}
 
 	private toggleTool(header: HTMLElement): void {

@@ -49,6 +49,32 @@ export interface ToolCallView {
 	readonly result?: string;
 	/** The background task this call started or concerns, for a live status on the card. */
 	readonly taskId?: string;
+	/** While `state` is `awaitingApproval`: what the user is asked to allow. */
+	readonly approval?: ApprovalRequestView;
+	/** For a file the call wrote or edited: the card offers the diff and an undo. */
+	readonly fileChange?: FileChangeView;
+}
+
+export interface ApprovalRequestView {
+	/** The command line as the model wrote it. */
+	readonly command: string;
+	/** Why it asks: the parts no rule allows, or what always needs a person (command substitution, eval…). */
+	readonly reasons: readonly string[];
+	/** What "Always Allow" would add to `meanwhile.approval.allow` (absent: it cannot be allowed by a rule). */
+	readonly allowRule?: string;
+}
+
+export interface FileChangeView {
+	/** The file's path relative to the workspace (or absolute outside a folder). */
+	readonly path: string;
+	/** Whether the file did not exist before the change. */
+	readonly created: boolean;
+	/** `+12 −3` style counts. */
+	readonly added: number;
+	readonly removed: number;
+	/** Whether Undo can still restore the content from before (false once undone, or the file changed since). */
+	readonly canUndo: boolean;
+	readonly undone?: boolean;
 }
 
 export interface TextBlockView {
@@ -107,6 +133,10 @@ export interface ChatState {
 	readonly scrollTop?: number;
 	/** A draft the user had typed but not sent. */
 	readonly draft?: string;
+	/** False in an untrusted workspace: commands do not run and files are not written (reading works). */
+	readonly trusted: boolean;
+	/** `approval.mode`: `ask`, `auto` or `never` (shown so the user knows what will run unasked). */
+	readonly approvalMode: 'ask' | 'auto' | 'never';
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -133,7 +163,9 @@ export type HostToWebview =
 	/** Sent by the host when the key was set or removed. */
 	| { readonly type: 'apiKey'; readonly hasApiKey: boolean }
 	/** Sent by the host to put the caret in the message box. */
-	| { readonly type: 'focusInput' };
+	| { readonly type: 'focusInput' }
+	/** Sent by the host when workspace trust or the approval mode changed. */
+	| { readonly type: 'trust'; readonly trusted: boolean; readonly approvalMode: 'ask' | 'auto' | 'never' };
 
 // ---------------------------------------------------------------------------------------------------
 // Webview → host
@@ -165,7 +197,20 @@ export type WebviewToHost =
 	/** Sent by the webview, throttled, so the scroll position survives re-creating the view. */
 	| { readonly type: 'scrolled'; readonly scrollTop: number }
 	/** Sent by the webview, debounced, so a draft survives re-creating the view. */
-	| { readonly type: 'draft'; readonly text: string };
+	| { readonly type: 'draft'; readonly text: string }
+	/** Sent by the webview on an approval card's `Run`, `Always Allow` or `Deny` (with an optional reason the model receives). */
+	| { readonly type: 'approval'; readonly toolUseId: string; readonly decision: ApprovalDecision; readonly reason?: string }
+	/** Sent by the webview on a file card's diff button: the host opens VS Code's diff editor. */
+	| { readonly type: 'openDiff'; readonly toolUseId: string }
+	/** Sent by the webview on a file card's `Undo`. */
+	| { readonly type: 'undoFileChange'; readonly toolUseId: string }
+	/** Sent by the webview on the untrusted-workspace banner's button. */
+	| { readonly type: 'manageTrust' };
+
+export type ApprovalDecision = 'run' | 'always' | 'deny';
+const APPROVAL_DECISIONS: readonly string[] = ['run', 'always', 'deny'];
+/** Longest reason for a denial the host accepts. */
+export const MAX_DENY_REASON = 2_000;
 
 export type WebviewMessageType = WebviewToHost['type'];
 
@@ -197,7 +242,23 @@ export function parseWebviewMessage(value: unknown): WebviewToHost | undefined {
 		case 'retry':
 		case 'setApiKey':
 		case 'openSettings':
+		case 'manageTrust':
 			return { type: value.type };
+		case 'approval': {
+			if (!isId(value.toolUseId) || typeof value.decision !== 'string' || !APPROVAL_DECISIONS.includes(value.decision)) {
+				return undefined;
+			}
+			if (value.reason !== undefined && !isBoundedString(value.reason, MAX_DENY_REASON)) {
+				return undefined;
+			}
+			const decision = value.decision as ApprovalDecision;
+			return value.reason !== undefined && value.reason.trim() !== ''
+				? { type: 'approval', toolUseId: value.toolUseId, decision, reason: value.reason }
+				: { type: 'approval', toolUseId: value.toolUseId, decision };
+		}
+		case 'openDiff':
+		case 'undoFileChange':
+			return isId(value.toolUseId) ? { type: value.type, toolUseId: value.toolUseId } : undefined;
 		case 'send':
 			return isBoundedString(value.text, MAX_WEBVIEW_TEXT) && value.text.trim().length > 0
 				? { type: 'send', text: value.text }
@@ -249,6 +310,8 @@ export function isHostMessage(value: unknown): value is HostToWebview {
 			return typeof value.hasApiKey === 'boolean';
 		case 'focusInput':
 			return true;
+		case 'trust':
+			return typeof value.trusted === 'boolean' && typeof value.approvalMode === 'string';
 		default:
 			return false;
 	}

@@ -13,7 +13,7 @@ import type { WorkspaceFiles } from '../agent/workspace';
 import { AttachmentView, ChatItem, ChatState, HostToWebview, TaskView, WebviewToHost } from '../shared/protocol';
 import { ApiKeyStore } from './apiKey';
 import { ChatBackend } from './chatViewProvider';
-import { readBaseUrl, readChatSettings } from './settings';
+import { readApprovalSettings, readBaseUrl, readChatSettings } from './settings';
 
 const CURRENT_KEY = 'meanwhile.currentConversation';
 /** The model's retries of a failed request (429, 5xx, 529, connection) before the chat offers Retry. */
@@ -35,6 +35,8 @@ export interface ChatControllerOptions {
 	readonly showTaskOutput: (taskId: string) => void;
 	/** Reveals a task's row in the Background Tasks view. */
 	readonly revealTask: (taskId: string) => void;
+	/** Approval decisions and file-card actions from the webview. */
+	readonly onCardAction?: (message: Extract<WebviewToHost, { type: 'approval' | 'openDiff' | 'undoFileChange' }>) => void;
 }
 
 interface UiState {
@@ -125,6 +127,15 @@ export class ChatController extends Disposable implements ChatBackend {
 		super();
 		this._conversations = new ConversationStore(path.join(_options.storageDir, 'conversations'));
 		this._register({ dispose: () => this._uiSaveTimer && clearTimeout(this._uiSaveTimer) });
+		const postTrust = () => this._onDidPost.fire({ type: 'trust', trusted: vscode.workspace.isTrusted, approvalMode: readApprovalSettings().mode });
+		this._register(vscode.workspace.onDidGrantWorkspaceTrust(postTrust));
+		this._register(
+			vscode.workspace.onDidChangeConfiguration((event) => {
+				if (event.affectsConfiguration('meanwhile.approval.mode')) {
+					postTrust();
+				}
+			}),
+		);
 	}
 
 	get busy(): boolean {
@@ -158,6 +169,8 @@ export class ChatController extends Disposable implements ChatBackend {
 			tasks,
 			scrollTop: this._ui.scrollTop,
 			draft: this._ui.draft,
+			trusted: vscode.workspace.isTrusted,
+			approvalMode: readApprovalSettings().mode,
 		};
 	}
 
@@ -181,6 +194,14 @@ export class ChatController extends Disposable implements ChatBackend {
 				return;
 			case 'openSettings':
 				await vscode.commands.executeCommand('workbench.action.openSettings', '@ext:meanwhile.meanwhile');
+				return;
+			case 'manageTrust':
+				await vscode.commands.executeCommand('workbench.trust.manage');
+				return;
+			case 'approval':
+			case 'openDiff':
+			case 'undoFileChange':
+				this._options.onCardAction?.(message);
 				return;
 			case 'showTaskOutput':
 				this._options.showTaskOutput(message.taskId);
@@ -368,9 +389,8 @@ export class ChatController extends Disposable implements ChatBackend {
 				if (message.type === 'busy') {
 					this._onDidChangeBusy.fire(message.busy);
 					void vscode.commands.executeCommand('setContext', 'meanwhile.chatBusy', message.busy);
-					if (!message.busy) {
-						void this._save(session);
-					}
+					// Saved when a turn starts (the user's message is safe even if the window dies mid-reply) and ends.
+					void this._save(session);
 				}
 			}),
 		);

@@ -67,3 +67,25 @@ export function readBaseUrl(env: NodeJS.ProcessEnv = process.env): string | unde
 	const fromEnv = env.ANTHROPIC_BASE_URL?.trim();
 	return fromEnv ? fromEnv : undefined;
 }
+
+export type ApprovalMode = 'ask' | 'auto' | 'never';
+
+export interface ApprovalSettings {
+	readonly mode: ApprovalMode;
+	readonly allow: readonly string[];
+	readonly deny: readonly string[];
+}
+
+function stringList(value: unknown): string[] {
+	return Array.isArray(value) ? value.filter((entry): entry is string => typeof entry === 'string' && entry.trim().length > 0) : [];
+}
+
+/** `approval.*`, from the user's settings only (application scope): a cloned repository cannot loosen them. */
+export function readApprovalSettings(): ApprovalSettings {
+	const mode = applicationValue<string>('approval.mode');
+	return {
+		mode: mode === 'auto' || mode === 'never' ? mode : 'ask',
+		allow: stringList(applicationValue('approval.allow')),
+		deny: stringList(applicationValue('approval.deny')),
+	};
+}

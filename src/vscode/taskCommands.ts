@@ -52,6 +52,9 @@ export class TaskCommands implements vscode.Disposable {
 
 	/** Starts a command as a background task; asks for it when not given. Returns the task id. */
 	async runInBackground(argument?: unknown): Promise<string | undefined> {
+		if (!this._trusted()) {
+			return undefined;
+		}
 		const command = typeof argument === 'string' && argument.trim().length > 0 ? argument : await this._askForCommand();
 		if (!command) {
 			return undefined;
@@ -100,6 +103,9 @@ export class TaskCommands implements vscode.Disposable {
 	}
 
 	async rerun(argument?: unknown): Promise<string | undefined> {
+		if (!this._trusted()) {
+			return undefined;
+		}
 		const id = taskIdFrom(argument) ?? (await this._pickTask('Run which task again?', isFinished));
 		if (!id) {
 			return undefined;
@@ -114,6 +120,17 @@ export class TaskCommands implements vscode.Disposable {
 		for (const disposable of this._disposables.splice(0)) {
 			disposable.dispose();
 		}
+	}
+
+	/** In an untrusted workspace no command runs, also not from the palette. */
+	private _trusted(): boolean {
+		if (vscode.workspace.isTrusted) {
+			return true;
+		}
+		void vscode.window
+			.showWarningMessage('Meanwhile runs no command in an untrusted workspace. Trust this workspace to run commands in the background.', 'Manage Workspace Trust')
+			.then((choice) => (choice ? vscode.commands.executeCommand('workbench.trust.manage') : undefined));
+		return false;
 	}
 
 	private _requireTask(id: string): TaskInfo {

@@ -1,5 +1,8 @@
 import * as vscode from 'vscode';
-import { applyEdit, FileEditResult, FileReadOptions, FileReadResult, FileWriteResult, NodeWorkspaceFiles, WorkspaceFiles } from '../agent/workspace';
+import { applyEdit, FileEditResult, FileReadOptions, FileReadResult, FileWriteResult, NodeWorkspaceFiles, WorkspaceError, WorkspaceFiles } from '../agent/workspace';
+
+export const UNTRUSTED_WRITE_MESSAGE =
+	'This workspace is not trusted, so Meanwhile does not change files here. Reading works; to let the agent write, trust the workspace (command: "Workspaces: Manage Workspace Trust").';
 
 /** The workspace folders on disk (a remote or virtual folder is not the agent's to touch). */
 export function workspaceRoots(): string[] {
@@ -37,6 +40,7 @@ export class VscodeWorkspaceFiles implements WorkspaceFiles {
 	}
 
 	async write(filePath: string, content: string): Promise<FileWriteResult> {
+		this._requireTrust();
 		const resolved = await this._disk.resolve(filePath);
 		const document = this._dirtyDocument(resolved);
 		if (!document) {
@@ -50,6 +54,7 @@ export class VscodeWorkspaceFiles implements WorkspaceFiles {
 	}
 
 	async edit(filePath: string, oldText: string, newText: string): Promise<FileEditResult> {
+		this._requireTrust();
 		const resolved = await this._disk.resolve(filePath);
 		const document = this._dirtyDocument(resolved);
 		if (!document) {
@@ -75,6 +80,12 @@ export class VscodeWorkspaceFiles implements WorkspaceFiles {
 		});
 		await this._apply(edit, filePath);
 		return { path: resolved, line };
+	}
+
+	private _requireTrust(): void {
+		if (!vscode.workspace.isTrusted) {
+			throw new WorkspaceError(UNTRUSTED_WRITE_MESSAGE);
+		}
 	}
 
 	private _dirtyDocument(fsPath: string): vscode.TextDocument | undefined {

@@ -57,6 +57,12 @@ export class Workbench {
 		}
 	}
 
+	/** Reloads the window: a new extension host, the old one deactivated (as when VS Code restarts). */
+	async reload(): Promise<void> {
+		await this.page.reload();
+		await this.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+	}
+
 	/** Opens the Meanwhile container from the activity bar. */
 	async openContainer(): Promise<void> {
 		const item = this.page.locator('.activitybar [role="tab"][aria-label^="Meanwhile"], .activitybar a[aria-label^="Meanwhile"]').first();
@@ -76,9 +82,21 @@ export class Workbench {
 
 	/** Runs a command from the palette by its title. */
 	async runCommand(title: string): Promise<void> {
-		await this.page.keyboard.press('Control+Shift+P');
 		const input = this.page.locator('.quick-input-widget input.input');
-		await input.waitFor();
+		// A key press goes where the focus is: inside the chat webview it never reaches the workbench.
+		// Focus the editor area first, and try again if the palette did not open.
+		for (let attempt = 0; ; attempt++) {
+			await this.page.locator('.part.editor').first().click({ position: { x: 20, y: 20 } });
+			await this.page.keyboard.press('F1');
+			try {
+				await input.waitFor({ timeout: 5_000 });
+				break;
+			} catch (error) {
+				if (attempt >= 3) {
+					throw error;
+				}
+			}
+		}
 		await input.fill(`>${title}`);
 		const row = this.page.locator('.quick-input-list .monaco-list-row').filter({ hasText: title }).first();
 		await row.waitFor();

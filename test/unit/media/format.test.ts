@@ -1,13 +1,17 @@
 import assert from 'node:assert/strict';
 import type { TaskView } from '../../../src/shared/protocol';
 import {
+	describeLineCounts,
+	formatAllowRule,
 	formatDuration,
+	formatLineCounts,
 	formatTaskLine,
 	formatTaskStatus,
 	formatTokens,
 	formatUsage,
 	formatUsageTooltip,
 	groupThousands,
+	shortCommand,
 	taskStatusIcon,
 	toolIcon,
 	toolStateIndicator,
@@ -108,5 +112,29 @@ describe('media/format usage tooltip', () => {
 			formatUsageTooltip({ inputTokens: 12345, outputTokens: 1, cacheReadTokens: 8000, cacheWriteTokens: 1000000 }),
 			'Input tokens: 12,345\nOutput tokens: 1\nCache read tokens: 8,000\nCache write tokens: 1,000,000',
 		);
+	});
+
+	it('formats changed-line counts with a real minus sign', () => {
+		assert.equal(formatLineCounts(12, 3), '+12 \u22123');
+		assert.equal(formatLineCounts(0, 0), '+0 \u22120');
+		assert.equal(formatLineCounts(-2, Number.NaN), '+0 \u22120');
+		assert.equal(formatLineCounts(1.6, 1234), '+2 \u22121234');
+	});
+
+	it('says changed-line counts in words', () => {
+		assert.equal(describeLineCounts(12, 1), '12 lines added, 1 line removed');
+		assert.equal(describeLineCounts(1, 0), '1 line added, 0 lines removed');
+		assert.equal(describeLineCounts(12_345, -1), '12,345 lines added, 0 lines removed');
+	});
+
+	it('shows the rule Always Allow adds, quoted', () => {
+		assert.equal(formatAllowRule('npm test'), 'approval.allow += "npm test"');
+		assert.equal(formatAllowRule('echo "hi"'), 'approval.allow += "echo \\"hi\\""');
+	});
+
+	it('cuts a command to one short line', () => {
+		assert.equal(shortCommand('npm   test\n  --watch'), 'npm test --watch');
+		assert.equal(shortCommand('abcdefghij', 5), 'abcd…');
+		assert.equal(shortCommand('abcde', 5), 'abcde');
 	});
 });

@@ -1,0 +1,81 @@
+import * as assert from 'node:assert/strict';
+import { FakeAnthropic, gated, startFakeAnthropic, text } from '../fixtures/fakeAnthropic';
+import { screenshotOnFailure, Workbench } from './workbench';
+
+describe('workbench: nothing is lost when the window reloads', function () {
+	this.timeout(240_000);
+	let workbench: Workbench | undefined;
+	let fake: FakeAnthropic;
+
+	before(async () => {
+		fake = await startFakeAnthropic();
+		workbench = await Workbench.open({ env: { ANTHROPIC_API_KEY: 'sk-ant-ui-reload-key', ANTHROPIC_BASE_URL: fake.url } });
+		await workbench.openContainer();
+	});
+
+	afterEach(async function () {
+		await screenshotOnFailure(this, workbench);
+	});
+
+	after(async () => {
+		await workbench?.close();
+		await fake.close();
+	});
+
+	it('keeps the conversation and shows a task that ran during the reload as cancelled, with the reason', async () => {
+		const page = workbench!.page;
+		fake.enqueue(text('First answer, saved with the turn.'));
+		const chat = workbench!.chat();
+		const message = chat.getByRole('textbox', { name: 'Message' });
+		await message.fill('first question before the reload');
+		await message.press('Enter');
+		await chat.getByText('First answer, saved with the turn.').waitFor({ timeout: 30_000 });
+
+		await workbench!.runCommand('Meanwhile: Run in Background…');
+		const input = page.locator('.quick-input-widget input.input');
+		await input.fill('sleep 300; echo survives-reload-check');
+		await input.press('Enter');
+		const row = page.locator('.pane-body .monaco-list-row', { hasText: 'survives-reload-check' }).first();
+		await row.locator('.label-description', { hasText: /^running/ }).waitFor({ timeout: 30_000 });
+
+		await workbench!.reload();
+		await workbench!.openContainer();
+		const restored = workbench!.chat();
+		await restored.getByText('first question before the reload').waitFor({ timeout: 30_000 });
+		await restored.getByText('First answer, saved with the turn.').waitFor({ timeout: 30_000 });
+		const rowAfter = page.locator('.pane-body .monaco-list-row', { hasText: 'survives-reload-check' }).first();
+		await rowAfter.locator('.label-description', { hasText: /^cancelled/ }).waitFor({ timeout: 30_000 });
+		await rowAfter.hover();
+		const tooltipSource = await rowAfter.getAttribute('aria-label');
+		assert.ok(tooltipSource === null || /cancelled/.test(tooltipSource));
+	});
+
+	it('keeps the question when the window reloads while a reply streams, and the chat works afterwards', async () => {
+		const chat = workbench!.chat();
+		fake.enqueue(gated(text('A long answer that the reload will interrupt in the middle of its stream.'), 3));
+		const message = chat.getByRole('textbox', { name: 'Message' });
+		await message.fill('question interrupted by a reload');
+		await message.press('Enter');
+		await fake.waitForGate(30_000);
+		await chat.getByText('A long answer', { exact: false }).waitFor({ timeout: 30_000 });
+
+		await workbench!.reload();
+		fake.release();
+		await workbench!.openContainer();
+		const restored = workbench!.chat();
+		await restored.getByText('question interrupted by a reload').waitFor({ timeout: 30_000 });
+		fake.enqueue(text('Answer after the reload.'));
+		const again = restored.getByRole('textbox', { name: 'Message' });
+		await again.fill('are you still there?');
+		await again.press('Enter');
+		await restored.getByText('Answer after the reload.').waitFor({ timeout: 30_000 });
+		const last = fake.requests.at(-1);
+		assert.ok(last);
+		const roles = last.body.messages.map((entry) => entry.role);
+		for (let index = 1; index < roles.length; index++) {
+			assert.notEqual(roles[index], roles[index - 1], 'roles alternate in the request after the reload');
+		}
+		assert.equal(roles.at(-1), 'user');
+		assert.match(JSON.stringify(last.body.messages), /question interrupted by a reload/);
+	});
+});
