@@ -1,9 +1,14 @@
-/** Variables a task never sees: the API key and the rest of our own configuration are not the command's business. */
+/**
+ * Variables a task never sees: the API key and the rest of our own configuration are not the command's
+ * business, and `ELECTRON_RUN_AS_NODE` (set in VS Code's extension host) would turn any Electron app the
+ * command starts, VS Code's own `code` CLI included, into a plain Node.js.
+ */
 function isHidden(name: string): boolean {
-	return name.toUpperCase().startsWith('ANTHROPIC_');
+	const upper = name.toUpperCase();
+	return upper.startsWith('ANTHROPIC_') || upper === 'ELECTRON_RUN_AS_NODE';
 }
 
-/** The environment of a task: the inherited one, plus what the caller adds, minus `ANTHROPIC_*` whatever the case. */
+/** The environment of a task: the inherited one, plus what the caller adds, minus `ANTHROPIC_*` and `ELECTRON_RUN_AS_NODE` whatever the case. */
 export function taskEnvironment(base: NodeJS.ProcessEnv, added: Readonly<Record<string, string>> | undefined): NodeJS.ProcessEnv {
 	const environment: NodeJS.ProcessEnv = {};
 	for (const source of [base, added ?? {}]) {

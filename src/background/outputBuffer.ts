@@ -61,6 +61,18 @@ export class OutputBuffer {
 		this.appendBytes(scratch.subarray(0, written));
 	}
 
+	/**
+	 * Counts output that was never held, so positions keep counting the whole output: for a buffer that
+	 * starts in the middle of a task (one adopted from an earlier window reads only the tail of its log).
+	 * Only before anything is appended; a gap between held bytes would make positions lie.
+	 */
+	skip(count: number): void {
+		if (this._length > 0) {
+			throw new Error('OutputBuffer.skip is only for a buffer that holds nothing yet.');
+		}
+		this._total += Math.max(0, Math.floor(count));
+	}
+
 	/** All the text held, oldest first. */
 	text(): string {
 		return this.decodeFrom(this._total - this._length).text;

@@ -1,4 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import { getShell, type Shell } from './shell';
 
 export type OutputStreamName = 'stdout' | 'stderr';
@@ -56,6 +57,8 @@ export class ProcessRunner {
 	private _killTimer: NodeJS.Timeout | undefined;
 	private _pipeTimer: NodeJS.Timeout | undefined;
 	private _groupPoll: NodeJS.Timeout | undefined;
+	/** Set once the output pipes went to someone else: from then on only the exit is reported, there. */
+	private _onReleasedExit: ((outcome: ProcessOutcome) => void) | undefined;
 
 	/** Spawns at once; a failure to start arrives through `onDone` with `error` set. */
 	constructor(
@@ -86,6 +89,7 @@ export class ProcessRunner {
 		});
 		this._child.on('exit', (exitCode, signal) => {
 			this._outcome = { exitCode, signal };
+			this._onReleasedExit?.({ exitCode, signal });
 		});
 		this._child.on('close', (exitCode, signal) => {
 			this._closed = true;
@@ -179,6 +183,45 @@ export class ProcessRunner {
 			}
 			return false;
 		}
+	}
+
+	/**
+	 * Stops reading the output and gives the pipes to the caller, for a command that is to outlive this
+	 * process: the caller passes them to the process that reads them from now on (a supervisor), then
+	 * reads what this side had already taken with {@link Readable.read} and destroys them. From then on
+	 * `onDone` is never called; the shell's exit, which only its parent can see, goes to `onExit` instead
+	 * (at once if it has already exited). Undefined when the run is over or being stopped.
+	 */
+	releaseOutput(onExit: (outcome: ProcessOutcome) => void): { stdout: Readable; stderr: Readable } | undefined {
+		const { stdout, stderr } = this._child;
+		if (this._done || this._stopping || !stdout || !stderr || this._closed || this.pid === undefined) {
+			return undefined;
+		}
+		this._done = true;
+		this.clearTimers();
+		for (const stream of [stdout, stderr]) {
+			stream.removeAllListeners('data');
+			stream.pause();
+		}
+		this._onReleasedExit = onExit;
+		const outcome = this._outcome;
+		if (outcome) {
+			queueMicrotask(() => onExit(outcome));
+		}
+		return { stdout, stderr };
+	}
+
+	/** Takes the pipes back after {@link releaseOutput}, when handing them over failed before anyone else read them. */
+	reclaimOutput(): void {
+		if (!this._onReleasedExit) {
+			return;
+		}
+		this._onReleasedExit = undefined;
+		this._done = false;
+		this._child.stdout?.on('data', (chunk: Buffer) => this._handlers.onOutput(chunk, 'stdout'));
+		this._child.stderr?.on('data', (chunk: Buffer) => this._handlers.onOutput(chunk, 'stderr'));
+		this.resume();
+		this.settle();
 	}
 
 	/**

@@ -1,5 +1,14 @@
 import * as fs from 'node:fs';
 
+export interface TaskLogOptions {
+	/** Append to the file instead of starting it anew. */
+	readonly append?: boolean;
+	/** Bytes the file already holds of this task's output, toward the cap. */
+	readonly written?: number;
+	/** Bytes already dropped before this writer, for the note at the end. */
+	readonly dropped?: number;
+}
+
 /**
  * A task's log file: every byte of output as it came, up to a cap.
  *
@@ -7,6 +16,9 @@ import * as fs from 'node:fs';
  * pause the producer: a task printing faster than the disk takes it must not fill memory instead.
  * Past the cap the log stops growing; {@link close} then notes how much was dropped, so whoever reads
  * the log knows it is not complete.
+ *
+ * Two writers can take turns on one log: a task handed over to its supervisor has its log closed here
+ * (without the note) and continued there, appending, with the bytes already written counting toward the cap.
  */
 export class TaskLog {
 	private readonly _stream: fs.WriteStream;
@@ -20,8 +32,11 @@ export class TaskLog {
 		readonly path: string,
 		private readonly _maxBytes: number,
 		private readonly _onError: (error: Error) => void,
+		options: TaskLogOptions = {},
 	) {
-		this._stream = fs.createWriteStream(path, { flags: 'w' });
+		this._written = Math.max(0, options.written ?? 0);
+		this._dropped = Math.max(0, options.dropped ?? 0);
+		this._stream = fs.createWriteStream(path, { flags: options.append ? 'a' : 'w' });
 		this._stream.on('drain', () => this.fireDrain());
 		this._stream.on('error', (error) => {
 			this._failed = true;
@@ -67,8 +82,8 @@ export class TaskLog {
 		this._drainListeners.add(listener);
 	}
 
-	/** Ends the file (with the note about dropped bytes, if any) and resolves once it is on disk. */
-	close(): Promise<void> {
+	/** Ends the file (with the note about dropped bytes, if any, unless told not to) and resolves once it is on disk. */
+	close(options: { readonly note?: boolean } = {}): Promise<void> {
 		this._closing ??= new Promise<void>((resolve) => {
 			if (this._failed || this._stream.destroyed) {
 				resolve();
@@ -77,7 +92,7 @@ export class TaskLog {
 			const done = () => resolve();
 			this._stream.once('error', done);
 			this._stream.once('close', done);
-			if (this._dropped > 0) {
+			if (this._dropped > 0 && options.note !== false) {
 				this._stream.write(`\n[Meanwhile: the log reached its limit of ${this._maxBytes} bytes; ${this._dropped} more bytes of output were not written.]\n`);
 			}
 			this._stream.end();

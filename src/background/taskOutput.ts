@@ -26,7 +26,7 @@ export class TaskOutput {
 
 	constructor(
 		capacity: number,
-		private readonly _log: TaskLog | undefined,
+		private _log: TaskLog | undefined,
 		private readonly _flow: OutputFlow,
 	) {
 		this._buffer = new OutputBuffer(capacity);
@@ -37,10 +37,12 @@ export class TaskOutput {
 		return this._bytes;
 	}
 
-	push(chunk: Buffer, stream: OutputStreamName): void {
+	/** Takes a chunk of output; returns it decoded, for those who look for something in it. */
+	push(chunk: Buffer, stream: OutputStreamName): string {
 		this._bytes += chunk.length;
 		// Not fatal: invalid bytes become U+FFFD instead of throwing.
-		this._buffer.append(this._decoders[stream].decode(chunk, { stream: true }));
+		const text = this._decoders[stream].decode(chunk, { stream: true });
+		this._buffer.append(text);
 		if (this._log && !this._log.write(chunk) && !this._waitingForLog && !this._finished) {
 			this._waitingForLog = true;
 			this._flow.pause();
@@ -51,6 +53,27 @@ export class TaskOutput {
 				}
 			});
 		}
+		return text;
+	}
+
+	/** Counts output from before this object existed (see {@link OutputBuffer.skip}). */
+	skip(bytes: number): void {
+		this._bytes += bytes;
+		this._buffer.skip(bytes);
+	}
+
+	/**
+	 * Closes the log without the note about dropped bytes and goes on in memory only: another writer
+	 * continues the log. Resolves with what the log took and dropped, once it is on disk.
+	 */
+	async closeLog(): Promise<{ written: number; dropped: number }> {
+		const log = this._log;
+		this._log = undefined;
+		if (!log) {
+			return { written: 0, dropped: 0 };
+		}
+		await log.close({ note: false });
+		return { written: log.bytesWritten, dropped: log.bytesDropped };
 	}
 
 	/** Flushes what the decoders hold and closes the log; resolves once the log is complete on disk. */

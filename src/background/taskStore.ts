@@ -42,6 +42,7 @@ interface StoredFile {
 
 const fileName = 'tasks.json';
 const logFolderName = 'logs';
+const supervisedFolderName = 'supervised';
 const idPattern = /^bg-(\d+)$/;
 const logNamePattern = /^bg-(\d+)\.log$/;
 const saveDelayMilliseconds = 250;
@@ -62,6 +63,8 @@ export function taskNumber(id: string): number | undefined {
 export class TaskStore {
 	readonly filePath: string;
 	readonly logFolder: string;
+	/** State and spec files of tasks run by a supervisor, to outlive the window. */
+	readonly supervisedFolder: string;
 	private _timer: NodeJS.Timeout | undefined;
 	private _writing = false;
 	private _dirty = false;
@@ -77,15 +80,29 @@ export class TaskStore {
 	) {
 		this.filePath = path.join(storageDir, fileName);
 		this.logFolder = path.join(storageDir, logFolderName);
+		this.supervisedFolder = path.join(storageDir, supervisedFolderName);
 	}
 
 	logPath(id: string): string {
 		return path.join(this.logFolder, `${id}.log`);
 	}
 
+	statePath(id: string): string {
+		return path.join(this.supervisedFolder, `${id}.state.json`);
+	}
+
+	specPath(id: string): string {
+		return path.join(this.supervisedFolder, `${id}.spec.json`);
+	}
+
 	/** Creates the storage and log folders if needed. */
 	ensureFolders(): void {
 		fs.mkdirSync(this.logFolder, { recursive: true });
+	}
+
+	/** Creates the folder for supervisor state and spec files if needed; private, as specs hold environments. */
+	ensureSupervisedFolder(): void {
+		fs.mkdirSync(this.supervisedFolder, { recursive: true, mode: 0o700 });
 	}
 
 	/** Reads tasks.json; never throws: a missing file is an empty store, a corrupt one is moved aside. */
@@ -122,6 +139,18 @@ export class TaskStore {
 			// A pending save must not keep the process alive; dispose saves synchronously anyway.
 			this._timer.unref();
 		}
+	}
+
+	/** Saves now, synchronously, and goes on saving: for a change that must be on disk before the next step. */
+	saveNow(): void {
+		if (this._closed) {
+			return;
+		}
+		clearTimeout(this._timer);
+		this._timer = undefined;
+		// A save in flight carries older content: it saves again after itself when it sees this.
+		this._dirty = this._writing;
+		this.writeSync(this.serialize());
 	}
 
 	/** Saves now, synchronously, and stops saving: for shutdown, when nothing can be awaited. */

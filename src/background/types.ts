@@ -36,6 +36,10 @@ export interface TaskInfo {
 	readonly ports?: readonly number[];
 	/** Whether the task should outlive a window reload. */
 	readonly leaveRunning?: boolean;
+	/** Set when this window re-adopted a task a previous window left running. */
+	readonly adopted?: boolean;
+	/** CPU and memory of the task's process group, sampled every few seconds while sampling is on. */
+	readonly resources?: ResourceUsage;
 }
 
 export interface StartOptions {
@@ -46,6 +50,45 @@ export interface StartOptions {
 	readonly origin: TaskOrigin;
 	/** Ends the task as `timed out` after this many seconds; 0 or absent: no timeout. */
 	readonly timeoutSeconds?: number;
+	/** Keep the task running across a window reload or close (see {@link TaskService.setLeaveRunning}). */
+	readonly leaveRunning?: boolean;
+}
+
+export interface ResourceUsage {
+	/** Percent of one core, summed over the group's processes (may exceed 100). */
+	readonly cpuPercent: number;
+	/** Resident memory of the group's processes, in bytes. */
+	readonly memoryBytes: number;
+	readonly processCount: number;
+	/** Epoch milliseconds. */
+	readonly sampledAt: number;
+}
+
+/** What `background_wait` and `background_run {ready}` wait for; several conditions: the first to hold wins. */
+export interface WaitCondition {
+	/** A regular expression (JavaScript syntax) matched against each new line of output, ANSI stripped. */
+	readonly pattern?: string;
+	/** A TCP port on the local machine that accepts connections (127.0.0.1 or ::1). */
+	readonly port?: number;
+	/** Wait for the task to end (the default when no condition is given). */
+	readonly exit?: boolean;
+}
+
+export interface WaitOptions {
+	readonly timeoutMs: number;
+	readonly signal?: AbortSignal;
+	/** Match the pattern against output already printed too (default true). */
+	readonly includeExistingOutput?: boolean;
+}
+
+export interface WaitResult {
+	/** `pattern`: the pattern matched; `port`: the port accepts connections; `exited`: the task ended (also when it ended before the pattern or port showed); `timeout`; `aborted`. */
+	readonly outcome: 'pattern' | 'port' | 'exited' | 'timeout' | 'aborted';
+	/** The line that matched, for `pattern`. */
+	readonly line?: string;
+	readonly port?: number;
+	/** The task when the wait ended. */
+	readonly task: TaskInfo;
 }
 
 /** One finished task as it reaches the conversation, exactly once. */
@@ -117,4 +160,10 @@ export interface TaskService {
 	whenFinished(id: string): Promise<TaskInfo>;
 	/** Removes finished tasks from the list (their logs too). */
 	clearFinished(): void;
+	/** Waits until a condition holds, the task ends, the timeout passes or the signal aborts; never rejects for these. */
+	waitFor(id: string, condition: WaitCondition, options: WaitOptions): Promise<WaitResult>;
+	/** A running or queued task with the same command line and cwd, if any. */
+	findDuplicate(command: string, cwd?: string): TaskInfo | undefined;
+	/** Marks a task to survive (or not) a window reload or close. */
+	setLeaveRunning(id: string, value: boolean): TaskInfo | undefined;
 }

@@ -49,6 +49,8 @@ export class Fixture {
 			logger: options.logger ?? this.logger,
 			...(options.baseEnv ? { baseEnv: options.baseEnv } : {}),
 			...(options.now ? { now: options.now } : {}),
+			...(options.supervisorScript ? { supervisorScript: options.supervisorScript } : {}),
+			...(options.sampleIntervalMilliseconds ? { sampleIntervalMilliseconds: options.sampleIntervalMilliseconds } : {}),
 		});
 		this._managers.push(manager);
 		return manager;
@@ -59,9 +61,51 @@ export class Fixture {
 			manager.dispose();
 		}
 		for (const folder of this._folders.splice(0)) {
+			killSupervised(folder);
 			fs.rmSync(folder, { recursive: true, force: true });
 		}
 	}
+}
+
+/**
+ * The supervisor bundled as dist/supervisor.js is, in the tests, the one tsc compiled next to the
+ * other sources (out/src/background/supervisor.js), run by this Node.js.
+ */
+export const SUPERVISOR_SCRIPT = path.join(__dirname, '../../../src/background/supervisor.js');
+
+/** Kills what tasks left running under a storage folder still run, so a failed test leaves nothing behind. */
+export function killSupervised(storageDir: string): void {
+	const folder = path.join(storageDir, 'supervised');
+	let names: string[] = [];
+	try {
+		names = fs.readdirSync(folder).filter((name) => name.endsWith('.state.json'));
+	} catch {
+		return;
+	}
+	for (const name of names) {
+		try {
+			const state = JSON.parse(fs.readFileSync(path.join(folder, name), 'utf8')) as { status: string; pgid?: number; supervisorPid?: number };
+			if (state.status !== 'running') {
+				continue;
+			}
+			for (const target of [state.pgid === undefined ? undefined : -state.pgid, state.supervisorPid]) {
+				if (target !== undefined && target !== -process.pid && target !== process.pid) {
+					try {
+						process.kill(target, 'SIGKILL');
+					} catch {
+						// Gone already.
+					}
+				}
+			}
+		} catch {
+			// Not a state file we can read: nothing to kill.
+		}
+	}
+}
+
+/** A command line: Node.js serving HTTP on a port the system picks, on `host`, printing `listening on <port>` once it listens. */
+export function nodeServer(host: string): string {
+	return `"${process.execPath}" -e "const s = require('http').createServer((q, r) => r.end('ok')); s.listen(0, '${host}', () => console.log('listening on ' + s.address().port))"`;
 }
 
 /** A token to put in a command line, to find its processes with ps later. */
