@@ -125,6 +125,33 @@ export class Conversation {
 		return structuredClone(this._messages);
 	}
 
+	/**
+	 * Replaces blocks in place by shorter versions of themselves (to fit the context window). Only a
+	 * block of the same kind and identity is accepted (same type; same tool_use_id or tool_use id and
+	 * name; no empty text), so roles, order and the call/result pairing cannot change. Returns how many were replaced.
+	 */
+	replaceBlocks(replacements: ReadonlyArray<{ readonly messageIndex: number; readonly blockIndex: number; readonly block: UserBlock | AssistantBlock }>): number {
+		let replaced = 0;
+		for (const { messageIndex, blockIndex, block } of replacements) {
+			const message = this._messages[messageIndex];
+			const current = message?.content[blockIndex];
+			if (!message || !current || !sameIdentity(current, block)) {
+				continue;
+			}
+			if (message.role === 'user') {
+				const content = [...message.content];
+				content[blockIndex] = block as UserBlock;
+				this._messages[messageIndex] = { role: 'user', content };
+			} else {
+				const content = [...message.content];
+				content[blockIndex] = block as AssistantBlock;
+				this._messages[messageIndex] = { role: 'assistant', content };
+			}
+			replaced += 1;
+		}
+		return replaced;
+	}
+
 	/** Rebuilds a saved conversation, dropping what is not a message and restoring the invariants. */
 	static fromJSON(value: unknown): Conversation {
 		const messages: Message[] = [];
@@ -230,4 +257,16 @@ function parseMessage(value: unknown): Message | undefined {
 		return { role: 'assistant', content };
 	}
 	return undefined;
+}
+
+/** Whether `next` may stand in for `current`: the same kind of block for the same call, not empty. */
+function sameIdentity(current: UserBlock | AssistantBlock, next: UserBlock | AssistantBlock): boolean {
+	switch (current.type) {
+		case 'text':
+			return next.type === 'text' && next.text !== '';
+		case 'tool_result':
+			return next.type === 'tool_result' && next.tool_use_id === current.tool_use_id && next.content !== '' && next.is_error === current.is_error;
+		case 'tool_use':
+			return next.type === 'tool_use' && next.id === current.id && next.name === current.name;
+	}
 }

@@ -45,6 +45,13 @@ export interface JsonSchema {
 	readonly description?: string;
 	readonly properties?: Readonly<Record<string, JsonSchema>>;
 	readonly required?: readonly string[];
+	/** For objects: `false` refuses properties not in `properties` (a misspelt option must not be ignored silently). */
+	readonly additionalProperties?: boolean;
+	/** The values allowed. */
+	readonly enum?: readonly (string | number | boolean)[];
+	/** For numbers: the smallest and largest values allowed. */
+	readonly minimum?: number;
+	readonly maximum?: number;
 }
 
 /** A tool as the model sees it. */

@@ -21,8 +21,9 @@ import type {
 	ToolCallView,
 	UsageView,
 } from '../shared/protocol';
+import { contextBudget, contextWindowFor, parsePromptTooLong, shortenToFit, TokenEstimator } from './contextWindow';
 import { Conversation } from './conversation';
-import type { AssistantBlock, BrokenToolInput, Message, TokenUsage, ToolUseBlock, UserBlock } from './messages';
+import type { AssistantBlock, BrokenToolInput, Message, TokenUsage, ToolDefinition, ToolUseBlock, UserBlock } from './messages';
 import { addUsage, ZERO_USAGE } from './messages';
 import type { ModelClient, ModelResponse, StreamedBlockStart } from './modelClient';
 import { ModelError, toModelError } from './modelClient';
@@ -42,6 +43,8 @@ export interface AgentSettings {
 	readonly autoContinue: boolean;
 	/** At most this many such turns in a row before the user speaks again. */
 	readonly autoContinueMaxTurns: number;
+	/** The model's context window in tokens; from a table by model id when absent. */
+	readonly contextWindowTokens?: number;
 }
 
 export const DEFAULT_AGENT_SETTINGS: AgentSettings = {
@@ -100,6 +103,10 @@ type TurnKind = 'user' | 'auto' | 'retry';
 
 const STOPPED_RESULT = 'Stopped by the user before this tool call finished.';
 const TITLE_MAX = 60;
+/** Requests sent again on their own after the API refused one as too long, each after shortening harder. */
+const MAX_TOO_LONG_RETRIES = 2;
+/** How many times the budget may be halved after refusals (down to 1/16 of the window's). */
+const MAX_SQUEEZE = 4;
 
 interface ToolCard {
 	readonly itemId: string;
@@ -148,6 +155,15 @@ export class AgentSession extends Disposable {
 	private _retryItemId: string | undefined;
 
 	private readonly _toolCards = new Map<string, ToolCard>();
+	/** Tool call id → the task it started or concerns: where its full output is when it must be shortened. */
+	private readonly _toolTasks = new Map<string, string>();
+	/** Where `background_output` last stopped reading each task (bytes of output). */
+	private readonly _outputCursors = new Map<string, number>();
+	private readonly _estimator = new TokenEstimator();
+	/** Times the API refused a request as too long: each halves the budget and makes shortening harder. */
+	private _squeeze = 0;
+	/** The window the API said the model has, when it said so in a refusal. */
+	private _apiWindow: { readonly model: string; readonly tokens: number } | undefined;
 	private _pendingDeltas: PendingDelta[] = [];
 	private _flushTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -428,29 +444,52 @@ export class AgentSession extends Disposable {
 			}
 			return itemId;
 		};
-		let response: ModelResponse;
-		try {
-			response = await client.stream(
-				{
-					model: settings.model,
-					maxTokens: settings.maxTokens,
-					system: typeof this._options.systemPrompt === 'string' ? this._options.systemPrompt : this._options.systemPrompt(),
-					tools: [...this._tools.values()].map((tool) => tool.definition),
-					messages: this._conversation.forRequest(),
-				},
-				{
-					signal,
-					onBlockStart: (block, index) => this._blockStarted(ensureItem(), block, index),
-					onText: (delta, index) => this._textArrived(ensureItem(), delta, index),
-					onBlockStop: (block, index) => this._blockStopped(ensureItem(), block, index),
-				},
-			);
-		} catch (thrown) {
-			const error = thrown instanceof ModelError ? thrown : toModelError(thrown, undefined);
-			if (error.usage) {
-				this._countUsage(error.usage);
+		const system = typeof this._options.systemPrompt === 'string' ? this._options.systemPrompt : this._options.systemPrompt();
+		const tools = [...this._tools.values()].map((tool) => tool.definition);
+		let response: ModelResponse | undefined;
+		for (let attempt = 0; response === undefined; attempt++) {
+			this._fitContext(settings, system, tools, 'before');
+			const messages = this._conversation.forRequest();
+			const chars = this._estimator.chars(system, tools, messages);
+			try {
+				response = await client.stream(
+					{ model: settings.model, maxTokens: settings.maxTokens, system, tools, messages },
+					{
+						signal,
+						onBlockStart: (block, index) => this._blockStarted(ensureItem(), block, index),
+						onText: (delta, index) => this._textArrived(ensureItem(), delta, index),
+						onBlockStop: (block, index) => this._blockStopped(ensureItem(), block, index),
+					},
+				);
+			} catch (thrown) {
+				const error = thrown instanceof ModelError ? thrown : toModelError(thrown, undefined);
+				if (error.usage) {
+					this._countUsage(error.usage);
+				}
+				if (error.kind === 'promptTooLong' && itemId === undefined && !signal.aborted) {
+					// Our estimate was off: learn from what the API counted, then shorten harder and send again.
+					const counted = parsePromptTooLong(error.message);
+					if (counted) {
+						this._estimator.calibrate(chars, counted.tokens);
+						this._apiWindow = { model: settings.model, tokens: counted.maximum };
+					}
+					this._logger.warn(`The API refused the request as too long (${error.message}); shortening harder (attempt ${attempt + 1}).`);
+					const retrying = attempt < MAX_TOO_LONG_RETRIES;
+					// Halve the budget until something gets shorter (or nothing more can be).
+					let shortened = 0;
+					while (shortened === 0 && this._squeeze < MAX_SQUEEZE) {
+						this._squeeze += 1;
+						shortened = this._fitContext(settings, system, tools, retrying ? 'retrying' : 'refused');
+					}
+					if (shortened > 0 && retrying) {
+						continue;
+					}
+					return this._requestFailed(error, itemId, shortened > 0);
+				}
+				return this._requestFailed(error, itemId);
 			}
-			return this._requestFailed(error, itemId);
+			// What the API counted for this request tunes the next estimates.
+			this._estimator.calibrate(chars, response.usage.inputTokens + response.usage.cacheReadTokens + response.usage.cacheWriteTokens);
 		}
 		this._countUsage(response.usage);
 		if (response.content.length > 0) {
@@ -460,9 +499,46 @@ export class AgentSession extends Disposable {
 		return { kind: 'ok', content: response.content, stopReason: response.stopReason };
 	}
 
+	/**
+	 * Shortens the oldest bulky blocks when the next request would not fit the context window, and says
+	 * so in the chat. `when`: before a request, or after the API refused one as too long (and it is sent
+	 * again at once, or not). Returns how many blocks were shortened.
+	 */
+	private _fitContext(settings: AgentSettings, system: string, tools: readonly ToolDefinition[], when: 'before' | 'retrying' | 'refused'): number {
+		if (!this._conversation.canRequest) {
+			return 0;
+		}
+		const known = settings.contextWindowTokens ?? contextWindowFor(settings.model);
+		const window = this._apiWindow?.model === settings.model ? Math.min(known, this._apiWindow.tokens) : known;
+		const budget = Math.floor(contextBudget(window, settings.maxTokens) / 2 ** this._squeeze);
+		const result = shortenToFit(this._conversation.messages, {
+			budgetTokens: budget,
+			estimator: this._estimator,
+			fixedChars: system.length + JSON.stringify(tools).length,
+			hard: this._squeeze > 0,
+			logPathOf: (toolUseId) => {
+				const taskId = this._toolTasks.get(toolUseId);
+				return taskId === undefined ? undefined : this._tasks.get(taskId)?.logPath;
+			},
+		});
+		const count = this._conversation.replaceBlocks(result.replacements);
+		if (count > 0) {
+			const what = `${count} earlier tool output${count === 1 ? '' : 's'}`;
+			this._logger.info(`Shortened ${what} to fit the context window: about ${result.tokensBefore} → ${result.tokensAfter} tokens (budget ${budget}).`);
+			const text =
+				when === 'retrying'
+					? `Shortened ${what} to fit the context window: the API refused the conversation as too long, so it was sent again shorter.`
+					: `Shortened ${what} to fit the context window.`;
+			this._addItem({ kind: 'info', id: this._newId('info'), text });
+		}
+		return count;
+	}
+
 	private _requestFailed(
 		error: ModelError,
 		itemId: string | undefined,
+		/** For a prompt too long: whether it was shortened further, so a retry may pass. */
+		shortenedFurther = false,
 	): { kind: 'ok'; content: readonly AssistantBlock[]; stopReason: string | null; broken?: BrokenToolInput } | { kind: 'failed' } {
 		const partial = error.partial ?? [];
 		if (error.kind === 'invalidToolInput' && error.brokenToolInput) {
@@ -497,7 +573,7 @@ export class AgentSession extends Disposable {
 		}
 		this._autoBlocked = true;
 		this._logger.warn(`Request failed (${error.kind}${error.status ? ` ${error.status}` : ''}): ${error.message}`);
-		const [message, actions] = describeError(error);
+		const [message, actions] = describeError(error, shortenedFurther);
 		this._addError(message, actions);
 		return { kind: 'failed' };
 	}
@@ -555,6 +631,7 @@ export class AgentSession extends Disposable {
 
 	private _toolContext(toolUse: ToolUseBlock, settings: AgentSettings, signal: AbortSignal): ToolContext {
 		return {
+			toolUseId: toolUse.id,
 			tasks: this._tasks,
 			files: this._options.files,
 			signal,
@@ -568,6 +645,7 @@ export class AgentSession extends Disposable {
 			},
 			linkTask: (taskId) => {
 				this._mentionedTasks.add(taskId);
+				this._toolTasks.set(toolUse.id, taskId);
 				this._updateToolCard(toolUse.id, { taskId });
 				const task = this._tasks.get(taskId);
 				if (task) {
@@ -575,6 +653,10 @@ export class AgentSession extends Disposable {
 				}
 			},
 			reportState: (state) => this._updateToolCard(toolUse.id, { state }),
+			outputCursor: (taskId) => this._outputCursors.get(taskId),
+			setOutputCursor: (taskId, cursor) => {
+				this._outputCursors.set(taskId, cursor);
+			},
 		};
 	}
 
@@ -810,7 +892,7 @@ export class AgentSession extends Disposable {
 	}
 }
 
-function describeError(error: ModelError): [string, ChatErrorAction[]] {
+function describeError(error: ModelError, shortenedFurther: boolean): [string, ChatErrorAction[]] {
 	const status = error.status !== undefined ? ` (${error.status})` : '';
 	switch (error.kind) {
 		case 'auth':
@@ -824,7 +906,18 @@ function describeError(error: ModelError): [string, ChatErrorAction[]] {
 		case 'network':
 			return [`The connection failed: ${error.message}`, ['retry']];
 		case 'promptTooLong':
-			return [`The conversation is too long for the model${status}: ${error.message} Start a new chat.`, []];
+			// Retry stays offered: the user may also pick a model with a larger window.
+			return shortenedFurther
+				? [
+						`The conversation is too long for the model${status}: ${error.message} Earlier tool outputs were shortened and the request sent again, ` +
+							'still too long; they are now shortened further. Retry to send it again, or start a new chat.',
+						['retry'],
+					]
+				: [
+						`The conversation is too long for the model${status}: ${error.message} Nothing more can be shortened (what you and the model wrote ` +
+							'is never cut). Start a new chat, or pick a model with a larger context window and retry.',
+						['retry'],
+					];
 		case 'badRequest':
 			return [`The API refused the request${status}: ${error.message}`, error.status === 404 ? ['openSettings'] : ['retry']];
 		default:

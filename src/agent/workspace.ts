@@ -33,15 +33,20 @@ export interface FileEditResult {
 	readonly line: number;
 }
 
+/** Which tool call makes a change, so the editor can offer its diff and an undo on the call's card. */
+export interface FileChangeOrigin {
+	readonly toolUseId?: string;
+}
+
 export interface WorkspaceFiles {
 	/** Absolute paths of the workspace folders; empty when no folder is open. */
 	roots(): readonly string[];
 	/** Rejects with a {@link WorkspaceError} for a path outside the roots, a missing or binary file. */
 	read(filePath: string, options?: FileReadOptions): Promise<FileReadResult>;
 	/** Creates parent folders as needed. */
-	write(filePath: string, content: string): Promise<FileWriteResult>;
+	write(filePath: string, content: string, change?: FileChangeOrigin): Promise<FileWriteResult>;
 	/** Replaces `oldText`, which must occur exactly once, by `newText`. */
-	edit(filePath: string, oldText: string, newText: string): Promise<FileEditResult>;
+	edit(filePath: string, oldText: string, newText: string, change?: FileChangeOrigin): Promise<FileEditResult>;
 }
 
 /** A refusal or failure whose message is meant for the model (and the user) as is. */

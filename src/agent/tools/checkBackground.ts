@@ -1,6 +1,6 @@
 /** `check_background`: one task's status and output tail, or every task on one line each. */
 import { isFinalStatus } from '../../background/types';
-import { taskHeader, taskLine, taskOutput } from './taskFormat';
+import { taskHeader, taskLine, taskOutput, unknownTask } from './taskFormat';
 import { defineTool } from './types';
 
 interface CheckBackgroundInput {
@@ -12,8 +12,9 @@ const TAIL_LINES = 40;
 export const checkBackgroundTool = defineTool<CheckBackgroundInput>({
 	name: 'check_background',
 	description:
-		'Shows a background task\'s status, exit code, duration and last output lines; without task_id, lists all tasks one per line. ' +
-		'You are notified when a task finishes, so use this only when you need a running task\'s output now (for example a dev server\'s URL).',
+		'Shows a background task\'s status, exit code, duration, ports, CPU and memory and last output lines; without task_id, lists all tasks one per line. ' +
+		'You are notified when a task finishes, so use this only when you need a running task\'s state now. To read new output use background_output; ' +
+		'to wait for a line, a port or the end use background_wait.',
 	inputSchema: {
 		type: 'object',
 		properties: { task_id: { type: 'string', description: 'The task id, like bg-3. Omit to list all tasks.' } },
@@ -30,12 +31,7 @@ export const checkBackgroundTool = defineTool<CheckBackgroundInput>({
 		const id = input.task_id.trim();
 		const task = context.tasks.get(id);
 		if (!task) {
-			const known = context.tasks.list().map((item) => item.id);
-			return Promise.resolve({
-				content: `There is no task ${id}.${known.length > 0 ? ` Known tasks: ${known.join(', ')}.` : ' There are no tasks.'}`,
-				isError: true,
-				summary: 'unknown task',
-			});
+			return Promise.resolve(unknownTask(context.tasks, id));
 		}
 		context.linkTask(task.id);
 		if (isFinalStatus(task.status)) {

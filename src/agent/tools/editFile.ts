@@ -23,7 +23,7 @@ export const editFileTool = defineTool<EditFileInput>({
 	},
 	summarize: (input) => input.path,
 	async execute(input, context) {
-		const result = await context.files.edit(input.path, input.old_text, input.new_text);
+		const result = await context.files.edit(input.path, input.old_text, input.new_text, { toolUseId: context.toolUseId });
 		return { content: `Edited ${result.path} at line ${result.line}.`, summary: `edited at line ${result.line}` };
 	},
 });

@@ -1,5 +1,8 @@
 /** The agent's tools, in the order the model sees them. */
+import { backgroundCancelTool } from './backgroundCancel';
+import { backgroundOutputTool } from './backgroundOutput';
 import { backgroundRunTool } from './backgroundRun';
+import { backgroundWaitTool } from './backgroundWait';
 import { bashTool } from './bash';
 import { checkBackgroundTool } from './checkBackground';
 import { editFileTool } from './editFile';
@@ -10,11 +13,24 @@ import { writeFileTool } from './writeFile';
 export const DEFAULT_TOOLS: readonly AgentTool[] = [
 	bashTool,
 	backgroundRunTool,
+	backgroundWaitTool,
+	backgroundOutputTool,
 	checkBackgroundTool,
+	backgroundCancelTool,
 	readFileTool,
 	writeFileTool,
 	editFileTool,
 ];
 
-export { backgroundRunTool, bashTool, checkBackgroundTool, editFileTool, readFileTool, writeFileTool };
+export {
+	backgroundCancelTool,
+	backgroundOutputTool,
+	backgroundRunTool,
+	backgroundWaitTool,
+	bashTool,
+	checkBackgroundTool,
+	editFileTool,
+	readFileTool,
+	writeFileTool,
+};
 export type { AgentTool, ApprovalResult, ApproveCommand, ToolContext, ToolResult } from './types';

@@ -1,7 +1,9 @@
 /** How tools describe a task to the model: `key: value` lines the model reads back reliably. */
-import type { TaskInfo, TaskService } from '../../background/types';
+import type { ResourceUsage, TaskInfo, TaskService } from '../../background/types';
+import { isFinalStatus } from '../../background/types';
 import { durationSeconds } from '../taskNotice';
 import { capOutput } from './output';
+import type { ToolResult } from './types';
 
 export function taskHeader(task: TaskInfo): string {
 	const lines = [`task_id: ${task.id}`, `status: ${task.status}`];
@@ -21,12 +23,41 @@ export function taskHeader(task: TaskInfo): string {
 	if (task.ports && task.ports.length > 0) {
 		lines.push(`listening_on: ${task.ports.map((port) => `:${port}`).join(', ')}`);
 	}
+	if (task.resources && !isFinalStatus(task.status)) {
+		lines.push(`resources: ${describeResources(task.resources)}`);
+	}
+	if (task.leaveRunning) {
+		lines.push('leave_running: true (it keeps running when the editor window closes or reloads)');
+	}
+	if (task.adopted) {
+		lines.push('adopted: true (started before the editor window was reloaded)');
+	}
 	return lines.join('\n');
+}
+
+/** `cpu 12%, memory 140 MB, 3 processes`. */
+export function describeResources(resources: ResourceUsage): string {
+	const processes = `${resources.processCount} process${resources.processCount === 1 ? '' : 'es'}`;
+	return `cpu ${Math.round(resources.cpuPercent)}%, memory ${formatBytes(resources.memoryBytes)}, ${processes}`;
+}
+
+export function formatBytes(bytes: number): string {
+	if (bytes < 1024) {
+		return `${bytes} B`;
+	}
+	if (bytes < 1024 * 1024) {
+		return `${Math.round(bytes / 1024)} KB`;
+	}
+	if (bytes < 1024 * 1024 * 1024) {
+		return `${Math.round(bytes / 1024 / 1024)} MB`;
+	}
+	return `${(bytes / 1024 / 1024 / 1024).toFixed(1)} GB`;
 }
 
 /** The task's output as the model gets it: ANSI codes stripped, capped, with a pointer to the full log. */
 export function taskOutput(tasks: TaskService, task: TaskInfo, options: { maxLines?: number; maxChars?: number } = {}): string {
-	const output = tasks.readOutput(task.id, { maxLines: options.maxLines });
+	// A final newline would leave a blank line before what follows.
+	const output = tasks.readOutput(task.id, { maxLines: options.maxLines }).replace(/\n+$/, '');
 	// The in-memory buffer is bounded: when it lost the start, say so rather than pretend it is all.
 	const lostStart = task.outputBytes > Buffer.byteLength(output, 'utf8') + 1024 && options.maxLines === undefined;
 	const capped = capOutput(output, { maxChars: options.maxChars, logPath: task.logPath });
@@ -41,5 +72,30 @@ export function taskLine(task: TaskInfo): string {
 	const duration = durationSeconds(task);
 	const exit = typeof task.exitCode === 'number' ? ` (exit ${task.exitCode})` : task.signal ? ` (${task.signal})` : '';
 	const time = duration !== undefined ? ` ${duration}s` : '';
-	return `${task.id}  ${task.status}${exit}${time}  [${task.origin}]  ${task.command.replace(/\s+/g, ' ')}`;
+	const ports = task.ports && task.ports.length > 0 ? `  ports ${task.ports.map((port) => `:${port}`).join(', ')}` : '';
+	const resources = task.resources && !isFinalStatus(task.status) ? `  (${describeResources(task.resources)})` : '';
+	return `${task.id}  ${task.status}${exit}${time}${ports}${resources}  [${task.origin}]  ${task.command.replace(/\s+/g, ' ')}`;
+}
+
+/** The error result for a task id the engine does not know, naming the ones it does. */
+export function unknownTask(tasks: TaskService, id: string): ToolResult {
+	const known = tasks.list().map((item) => item.id);
+	return {
+		content: `There is no task ${id}.${known.length > 0 ? ` Known tasks: ${known.join(', ')}.` : ' There are no tasks.'}`,
+		isError: true,
+		summary: 'unknown task',
+	};
+}
+
+/** A regular expression the model gave, or the message saying why it is not one. */
+export function compilePattern(pattern: string, field: string): RegExp | string {
+	if (pattern === '') {
+		return `${field} is empty; give a regular expression (JavaScript syntax), for example "listening on|ready".`;
+	}
+	try {
+		return new RegExp(pattern);
+	} catch (error) {
+		const reason = error instanceof Error ? error.message.replace(/^Invalid regular expression: /, '') : String(error);
+		return `${field} is not a valid regular expression (JavaScript syntax): ${reason}. Escape characters such as ( ) [ ] . * + ? with a backslash to match them literally.`;
+	}
 }

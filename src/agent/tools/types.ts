@@ -9,8 +9,8 @@ import type { WorkspaceFiles } from '../workspace';
 
 export type ApprovalResult = { readonly allowed: true } | { readonly allowed: false; readonly reason: string };
 
-/** Asked before a command runs (bash, background_run). The default allows everything. */
-export type ApproveCommand = (toolName: string, command: string) => Promise<ApprovalResult>;
+/** Asked before a command runs (bash, background_run); `toolUseId` ties the question to the call's card. The default allows everything. */
+export type ApproveCommand = (toolName: string, command: string, toolUseId?: string) => Promise<ApprovalResult>;
 
 export const allowAll: ApproveCommand = () => Promise.resolve({ allowed: true });
 
@@ -22,7 +22,7 @@ export function askApproval(context: ToolContext, toolName: string, command: str
 	return new Promise<ApprovalResult>((resolve) => {
 		const onAbort = () => resolve({ allowed: false, reason: 'the user stopped the turn' });
 		context.signal.addEventListener('abort', onAbort, { once: true });
-		context.approve(toolName, command).then(
+		context.approve(toolName, command, context.toolUseId).then(
 			(result) => {
 				context.signal.removeEventListener('abort', onAbort);
 				// A stop that came while the user was answering wins: nothing starts after Stop.
@@ -37,6 +37,8 @@ export function askApproval(context: ToolContext, toolName: string, command: str
 }
 
 export interface ToolContext {
+	/** The id of the tool call being run (its card in the chat). */
+	readonly toolUseId: string;
 	readonly tasks: TaskService;
 	readonly files: WorkspaceFiles;
 	/** Aborted when the user stops the turn. */
@@ -53,6 +55,9 @@ export interface ToolContext {
 	linkTask(taskId: string): void;
 	/** The call waits for the user's approval, or runs. */
 	reportState(state: 'awaitingApproval' | 'running'): void;
+	/** Where `background_output` last stopped reading this task in this conversation (bytes of output; undefined: never read). */
+	outputCursor(taskId: string): number | undefined;
+	setOutputCursor(taskId: string, cursor: number): void;
 }
 
 export interface ToolResult {
@@ -95,7 +100,8 @@ export function defineTool<Input>(spec: ToolSpec<Input>): AgentTool {
 				return { content: `Invalid input for ${spec.name}: ${problem}`, isError: true, summary: 'invalid input' };
 			}
 			try {
-				return await spec.execute(input as Input, context);
+				// null counts as absent (validation allows it for optional fields), so `execute` never sees it.
+				return await spec.execute(withoutNulls(input) as Input, context);
 			} catch (error) {
 				const message = error instanceof Error ? error.message : String(error);
 				context.logger.warn(`Tool ${spec.name} failed: ${message}`);
@@ -105,28 +111,73 @@ export function defineTool<Input>(spec: ToolSpec<Input>): AgentTool {
 	};
 }
 
-/** Checks required properties and the types of the known ones; returns what is wrong, or undefined. */
+/**
+ * Checks the input against the tool's schema: required properties, the types of the known ones, enums,
+ * bounds, nested objects, and unknown properties where the schema refuses them. Returns what is wrong, or undefined.
+ */
 export function validateInput(schema: JsonSchema, input: unknown): string | undefined {
 	if (typeof input !== 'object' || input === null || Array.isArray(input)) {
 		return 'the input must be a JSON object.';
 	}
-	const record = input as Record<string, unknown>;
 	const problems: string[] = [];
+	checkObject(schema, input as Record<string, unknown>, '', problems);
+	return problems.length === 0 ? undefined : `${problems.join('; ')}.`;
+}
+
+function checkObject(schema: JsonSchema, record: Record<string, unknown>, prefix: string, problems: string[]): void {
 	for (const name of schema.required ?? []) {
 		if (record[name] === undefined || record[name] === null) {
-			problems.push(`"${name}" is required`);
+			problems.push(`"${prefix}${name}" is required`);
 		}
 	}
-	for (const [name, property] of Object.entries(schema.properties ?? {})) {
+	const properties = schema.properties ?? {};
+	for (const [name, property] of Object.entries(properties)) {
 		const value = record[name];
-		if (value === undefined || value === null) {
+		if (value !== undefined && value !== null) {
+			checkValue(`${prefix}${name}`, property, value, problems);
+		}
+	}
+	if (schema.additionalProperties === false) {
+		const known = Object.keys(properties);
+		for (const name of Object.keys(record)) {
+			if (!Object.prototype.hasOwnProperty.call(properties, name)) {
+				problems.push(`"${prefix}${name}" is not an option here (the options are ${known.map((key) => `"${prefix}${key}"`).join(', ')})`);
+			}
+		}
+	}
+}
+
+function checkValue(name: string, schema: JsonSchema, value: unknown, problems: string[]): void {
+	if (!hasType(value, schema.type)) {
+		problems.push(`"${name}" must be ${article(schema.type)} ${schema.type}, not ${describeType(value)}`);
+		return;
+	}
+	if (schema.enum && !schema.enum.some((allowed) => allowed === value)) {
+		problems.push(`"${name}" must be ${schema.enum.map((allowed) => JSON.stringify(allowed)).join(' or ')}, not ${JSON.stringify(value)}`);
+	}
+	if (typeof value === 'number') {
+		if (schema.minimum !== undefined && value < schema.minimum) {
+			problems.push(`"${name}" must be at least ${schema.minimum}, not ${value}`);
+		}
+		if (schema.maximum !== undefined && value > schema.maximum) {
+			problems.push(`"${name}" must be at most ${schema.maximum}, not ${value}`);
+		}
+	}
+	if (schema.type === 'object') {
+		checkObject(schema, value as Record<string, unknown>, `${name}.`, problems);
+	}
+}
+
+/** The object without its null properties, nested objects too. */
+function withoutNulls(record: Readonly<Record<string, unknown>>): Record<string, unknown> {
+	const result: Record<string, unknown> = {};
+	for (const [key, value] of Object.entries(record)) {
+		if (value === null) {
 			continue;
 		}
-		if (!hasType(value, property.type)) {
-			problems.push(`"${name}" must be ${article(property.type)} ${property.type}, not ${describeType(value)}`);
-		}
+		result[key] = typeof value === 'object' && !Array.isArray(value) ? withoutNulls(value as Record<string, unknown>) : value;
 	}
-	return problems.length === 0 ? undefined : `${problems.join('; ')}.`;
+	return result;
 }
 
 function hasType(value: unknown, type: JsonSchema['type']): boolean {

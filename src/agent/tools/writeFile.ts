@@ -19,7 +19,7 @@ export const writeFileTool = defineTool<WriteFileInput>({
 	},
 	summarize: (input) => input.path,
 	async execute(input, context) {
-		const result = await context.files.write(input.path, input.content);
+		const result = await context.files.write(input.path, input.content, { toolUseId: context.toolUseId });
 		return {
 			content: `${result.created ? 'Created' : 'Overwrote'} ${result.path} (${result.bytes} bytes).`,
 			summary: `${result.created ? 'created' : 'overwrote'}, ${result.bytes} bytes`,

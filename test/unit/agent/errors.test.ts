@@ -167,12 +167,14 @@ describe('AgentSession errors', function () {
 		assert.ok(!fs.existsSync(path.join(harness.workspace, 'big.txt')));
 	});
 
-	it('a prompt that is too long says so and offers no retry', async () => {
+	it('a prompt that is too long with nothing to shorten says so at once and offers retry', async () => {
 		harness.fake.enqueue(apiError(400, 'invalid_request_error', 'prompt is too long: 250000 tokens > 200000 maximum'));
 		await harness.session.send('hi');
+		assert.equal(harness.requests.length, 1, 'sending the same request again would not help');
 		const [error] = errorItems(harness);
-		assert.match(error.message, /too long/);
-		assert.deepEqual(error.actions, []);
+		assert.match(error.message, /too long for the model \(400\): prompt is too long: 250000 tokens > 200000 maximum/);
+		assert.match(error.message, /Nothing more can be shortened .*Start a new chat/);
+		assert.deepEqual(error.actions, ['retry']);
 	});
 
 	it('a new message after a failed request merges into the unanswered user message', async () => {
