@@ -45,6 +45,15 @@ const builds = [
 		outfile: join(root, 'dist/webview.css'),
 		loader: { '.ttf': 'file' },
 	},
+	{
+		// Runs tasks left running across a window reload, as a detached process of its own (src/background/supervisor.ts).
+		...common,
+		entryPoints: [join(root, 'src/background/supervisor.ts')],
+		outfile: join(root, 'dist/supervisor.js'),
+		platform: 'node',
+		format: 'cjs',
+		target: 'node20',
+	},
 ];
 
 function copyCodicons() {
@@ -60,6 +69,7 @@ if (production) {
 	rmSync(join(root, 'dist'), { recursive: true, force: true });
 }
 copyCodicons();
+cpSync(join(root, 'node_modules/sh-syntax/main.wasm'), join(root, 'dist/sh-syntax.wasm')); // The shell parser of src/agent/approval: its own path lookup breaks once bundled.
 if (watch) {
 	const contexts = await Promise.all(builds.map((options) => esbuild.context(options)));
 	await Promise.all(contexts.map((context) => context.watch()));

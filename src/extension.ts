@@ -1,8 +1,12 @@
 import * as os from 'node:os';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { describeShell, TaskManager } from './background';
 import { once } from './common/event';
+import { createCommandParser, evaluateCommand } from './agent/approval';
 import { buildSystemPrompt } from './agent/systemPrompt';
+import { ApprovalService } from './vscode/approvals';
+import { BEFORE_SCHEME, FileChangeTracker } from './vscode/fileChanges';
 import { ApiKeyStore } from './vscode/apiKey';
 import { ChatCommands } from './vscode/chatCommands';
 import { ChatController } from './vscode/chatController';
@@ -37,13 +41,25 @@ export function activate(context: vscode.ExtensionContext): MeanwhileApi {
 	const storage = context.storageUri ?? context.globalStorageUri;
 
 	// Background tasks.
-	const tasks = new TaskManager({ storageDir: storage.fsPath, defaultCwd: defaultCwd(), getSettings: readBackgroundSettings, logger });
+	const tasks = new TaskManager({
+		storageDir: storage.fsPath,
+		defaultCwd: defaultCwd(),
+		getSettings: readBackgroundSettings,
+		logger,
+		// Runs tasks marked "Leave Running on Exit", so they outlive this extension host.
+		supervisorScript: context.asAbsolutePath('dist/supervisor.js'),
+	});
 	subscriptions.push(tasks);
 	const tree = new TasksTreeProvider(tasks);
 	subscriptions.push(tree);
 	const treeView = vscode.window.createTreeView<TaskElement>(TASKS_VIEW_ID, { treeDataProvider: tree });
-	subscriptions.push(treeView, treeView.onDidChangeVisibility((event) => tree.setVisible(event.visible)));
-	tree.setVisible(treeView.visible);
+	// CPU, memory and ports are sampled only while someone can see them.
+	const onVisibility = (visible: boolean) => {
+		tree.setVisible(visible);
+		tasks.setSampling(visible);
+	};
+	subscriptions.push(treeView, treeView.onDidChangeVisibility((event) => onVisibility(event.visible)));
+	onVisibility(treeView.visible);
 	subscriptions.push(new TaskStatusIndicators(tasks, treeView));
 	const terminals = new TaskOutputTerminals(tasks);
 	subscriptions.push(terminals);
@@ -52,7 +68,20 @@ export function activate(context: vscode.ExtensionContext): MeanwhileApi {
 	// The chat and its agent.
 	const apiKey = new ApiKeyStore(context.secrets);
 	subscriptions.push(apiKey);
-	const files = new VscodeWorkspaceFiles();
+	// The shell parser's WebAssembly is copied next to the bundle by the build; loaded on the first command.
+	const parser = createCommandParser({ wasmPath: path.join(__dirname, 'sh-syntax.wasm') });
+	let chatView: ChatViewProvider | undefined;
+	const approvals = new ApprovalService(
+		(command, settings) => evaluateCommand(command, settings, parser),
+		() => chatView?.isVisible ?? false,
+		() => void chatView?.reveal(false),
+		logger,
+	);
+	subscriptions.push(approvals);
+	let files: VscodeWorkspaceFiles | undefined;
+	const fileChanges = new FileChangeTracker((fsPath) => files?.currentText(fsPath) ?? Promise.resolve(undefined));
+	subscriptions.push(fileChanges, vscode.workspace.registerTextDocumentContentProvider(BEFORE_SCHEME, fileChanges));
+	files = new VscodeWorkspaceFiles((toolUseId, fsPath, before, after) => fileChanges.record(toolUseId, fsPath, before, after));
 	const chat = new ChatController({
 		storageDir: storage.fsPath,
 		memento: context.workspaceState,
@@ -68,17 +97,20 @@ export function activate(context: vscode.ExtensionContext): MeanwhileApi {
 				void treeView.reveal(taskId, { select: true, focus: false });
 			}
 		},
+		approvals,
+		fileChanges,
 	});
 	subscriptions.push(chat);
-	const chatView = new ChatViewProvider(context.extensionUri, chat, logger);
+	chatView = new ChatViewProvider(context.extensionUri, chat, logger);
 	subscriptions.push(chatView);
 	subscriptions.push(vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, chatView));
 	subscriptions.push(new ChatCommands(chat, chatView));
-	subscriptions.push(apiKey.onDidChange(() => void apiKey.has().then((hasApiKey) => chatView.post({ type: 'apiKey', hasApiKey }))));
+	const view = chatView;
+	subscriptions.push(apiKey.onDidChange(() => void apiKey.has().then((hasApiKey) => view.post({ type: 'apiKey', hasApiKey }))));
 	subscriptions.push(vscode.commands.registerCommand('meanwhile.setApiKey', () => apiKey.prompt()));
 
 	return {
-		whenChatReady: () => (chatView.isReady ? Promise.resolve() : once(chatView.onDidBecomeReady)),
+		whenChatReady: () => (view.isReady ? Promise.resolve() : once(view.onDidBecomeReady)),
 		tasks,
 		chat,
 	};

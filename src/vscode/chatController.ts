@@ -8,10 +8,11 @@ import type { Logger } from '../common/logger';
 import { ConversationStore } from '../agent/conversationStore';
 import { createModelClient, ModelClient } from '../agent/modelClient';
 import { AgentSession, AgentSessionOptions, MessageAttachment } from '../agent/session';
-import type { ApproveCommand } from '../agent/tools/types';
 import type { WorkspaceFiles } from '../agent/workspace';
 import { AttachmentView, ChatItem, ChatState, HostToWebview, TaskView, WebviewToHost } from '../shared/protocol';
 import { ApiKeyStore } from './apiKey';
+import { ApprovalService } from './approvals';
+import { FileChangeTracker } from './fileChanges';
 import { ChatBackend } from './chatViewProvider';
 import { readApprovalSettings, readBaseUrl, readChatSettings } from './settings';
 
@@ -29,15 +30,18 @@ export interface ChatControllerOptions {
 	readonly apiKey: ApiKeyStore;
 	readonly logger: Logger;
 	readonly systemPrompt: () => string;
-	readonly approve?: ApproveCommand;
 	readonly cwd: () => string | undefined;
 	/** Opens a task's live output (from a card's link). */
 	readonly showTaskOutput: (taskId: string) => void;
 	/** Reveals a task's row in the Background Tasks view. */
 	readonly revealTask: (taskId: string) => void;
-	/** Approval decisions and file-card actions from the webview. */
-	readonly onCardAction?: (message: Extract<WebviewToHost, { type: 'approval' | 'openDiff' | 'undoFileChange' }>) => void;
+	/** Asks the user before commands run; its open requests show on the tool cards. */
+	readonly approvals: ApprovalService;
+	/** The agent's file changes, for the cards' diff and undo. */
+	readonly fileChanges: FileChangeTracker;
 }
+
+const FILE_TOOLS: ReadonlySet<string> = new Set(['write_file', 'edit_file']);
 
 interface UiState {
 	scrollTop?: number;
@@ -127,6 +131,8 @@ export class ChatController extends Disposable implements ChatBackend {
 		super();
 		this._conversations = new ConversationStore(path.join(_options.storageDir, 'conversations'));
 		this._register({ dispose: () => this._uiSaveTimer && clearTimeout(this._uiSaveTimer) });
+		this._register(this._options.approvals.onDidChange((toolUseId) => this._refreshCard(toolUseId)));
+		this._register(this._options.fileChanges.onDidUpdate((toolUseId) => this._refreshCard(toolUseId)));
 		const postTrust = () => this._onDidPost.fire({ type: 'trust', trusted: vscode.workspace.isTrusted, approvalMode: readApprovalSettings().mode });
 		this._register(vscode.workspace.onDidGrantWorkspaceTrust(postTrust));
 		this._register(
@@ -160,7 +166,7 @@ export class ChatController extends Disposable implements ChatBackend {
 		return {
 			conversationId: snapshot.id,
 			title: snapshot.title || 'New Chat',
-			items: snapshot.items,
+			items: snapshot.items.map((item) => this._decorate(item)),
 			busy: snapshot.busy,
 			hasApiKey: await this._options.apiKey.has(),
 			model: readChatSettings().model,
@@ -199,9 +205,14 @@ export class ChatController extends Disposable implements ChatBackend {
 				await vscode.commands.executeCommand('workbench.trust.manage');
 				return;
 			case 'approval':
+				await this._options.approvals.decide(message.toolUseId, message.decision, message.reason);
+				return;
 			case 'openDiff':
+				await this._options.fileChanges.openDiff(message.toolUseId);
+				return;
 			case 'undoFileChange':
-				this._options.onCardAction?.(message);
+				await this._options.fileChanges.undo(message.toolUseId);
+				this._refreshCard(message.toolUseId);
 				return;
 			case 'showTaskOutput':
 				this._options.showTaskOutput(message.taskId);
@@ -244,6 +255,7 @@ export class ChatController extends Disposable implements ChatBackend {
 
 	stop(): void {
 		this._session?.stop();
+		this._options.approvals.cancelAll('The user stopped the turn before answering.');
 	}
 
 	/** Starts an empty conversation; the current one stays in the history. */
@@ -367,7 +379,7 @@ export class ChatController extends Disposable implements ChatBackend {
 			getSettings: readChatSettings,
 			systemPrompt: this._options.systemPrompt,
 			logger: this._options.logger,
-			approve: this._options.approve,
+			approve: this._options.approvals.approve,
 			cwd: this._options.cwd,
 		};
 	}
@@ -385,7 +397,7 @@ export class ChatController extends Disposable implements ChatBackend {
 		}
 		this._sessionDisposables.add(
 			session.onDidEmit((message) => {
-				this._onDidPost.fire(message);
+				this._onDidPost.fire(message.type === 'itemAdded' || message.type === 'itemUpdated' ? { ...message, item: this._decorate(message.item) } : message);
 				if (message.type === 'busy') {
 					this._onDidChangeBusy.fire(message.busy);
 					void vscode.commands.executeCommand('setContext', 'meanwhile.chatBusy', message.busy);
@@ -434,6 +446,32 @@ export class ChatController extends Disposable implements ChatBackend {
 			this._client = { key, baseUrl, client: createModelClient({ apiKey: key, baseUrl, maxRetries: MAX_RETRIES, logger: this._options.logger }) };
 		}
 		return this._client.client;
+	}
+
+	/** Adds what only the host knows to tool cards: the open approval request, the file change. */
+	private _decorate(item: ChatItem): ChatItem {
+		if (item.kind !== 'assistant' || !item.blocks.some((block) => block.kind === 'tool')) {
+			return item;
+		}
+		return {
+			...item,
+			blocks: item.blocks.map((block) => {
+				if (block.kind !== 'tool') {
+					return block;
+				}
+				const approval = block.state === 'awaitingApproval' ? this._options.approvals.requestFor(block.toolUseId) : undefined;
+				const fileChange = FILE_TOOLS.has(block.name) ? this._options.fileChanges.view(block.toolUseId) : undefined;
+				return approval || fileChange ? { ...block, ...(approval ? { approval } : {}), ...(fileChange ? { fileChange } : {}) } : block;
+			}),
+		};
+	}
+
+	/** Sends the item holding a tool card again (its approval request or file change changed). */
+	private _refreshCard(toolUseId: string): void {
+		const item = this._session?.snapshot().items.find((candidate) => candidate.kind === 'assistant' && candidate.blocks.some((block) => block.kind === 'tool' && block.toolUseId === toolUseId));
+		if (item) {
+			this._onDidPost.fire({ type: 'itemUpdated', item: this._decorate(item) });
+		}
 	}
 
 	private _attachmentViews(): AttachmentView[] {

@@ -1,5 +1,9 @@
 import * as vscode from 'vscode';
-import { applyEdit, FileEditResult, FileReadOptions, FileReadResult, FileWriteResult, NodeWorkspaceFiles, WorkspaceError, WorkspaceFiles } from '../agent/workspace';
+import { promises as fs } from 'node:fs';
+import { applyEdit, FileChangeOrigin, FileEditResult, FileReadOptions, FileReadResult, FileWriteResult, NodeWorkspaceFiles, WorkspaceError, WorkspaceFiles } from '../agent/workspace';
+
+/** Told of every change the agent makes, with the content before and after (for the card's diff and undo). */
+export type FileChangeRecorder = (toolUseId: string, fsPath: string, before: string | undefined, after: string) => void;
 
 export const UNTRUSTED_WRITE_MESSAGE =
 	'This workspace is not trusted, so Meanwhile does not change files here. Reading works; to let the agent write, trust the workspace (command: "Workspaces: Manage Workspace Trust").';
@@ -26,6 +30,21 @@ function splitLines(text: string, limit: number | undefined): { text: string; to
 export class VscodeWorkspaceFiles implements WorkspaceFiles {
 	private readonly _disk = new NodeWorkspaceFiles(workspaceRoots);
 
+	constructor(private readonly _record: FileChangeRecorder = () => undefined) {}
+
+	/** What the agent sees of a file now: the open document's text when it has unsaved changes, else the disk. */
+	async currentText(fsPath: string): Promise<string | undefined> {
+		const document = vscode.workspace.textDocuments.find((candidate) => candidate.uri.scheme === 'file' && candidate.uri.fsPath === fsPath);
+		if (document) {
+			return document.getText();
+		}
+		try {
+			return await fs.readFile(fsPath, 'utf8');
+		} catch {
+			return undefined;
+		}
+	}
+
 	roots(): readonly string[] {
 		return this._disk.roots();
 	}
@@ -39,26 +58,42 @@ export class VscodeWorkspaceFiles implements WorkspaceFiles {
 		return this._disk.read(filePath, options);
 	}
 
-	async write(filePath: string, content: string): Promise<FileWriteResult> {
+	async write(filePath: string, content: string, change: FileChangeOrigin = {}): Promise<FileWriteResult> {
 		this._requireTrust();
 		const resolved = await this._disk.resolve(filePath);
+		const before = change.toolUseId ? await this.currentText(resolved) : undefined;
 		const document = this._dirtyDocument(resolved);
 		if (!document) {
-			return this._disk.write(filePath, content);
+			const result = await this._disk.write(filePath, content);
+			if (change.toolUseId) {
+				this._record(change.toolUseId, resolved, result.created ? undefined : before, content);
+			}
+			return result;
 		}
 		const edit = new vscode.WorkspaceEdit();
 		const whole = new vscode.Range(document.positionAt(0), document.positionAt(document.getText().length));
 		edit.replace(document.uri, whole, content, { label: 'Meanwhile: write_file', needsConfirmation: false });
 		await this._apply(edit, filePath);
+		if (change.toolUseId) {
+			this._record(change.toolUseId, resolved, before, content);
+		}
 		return { path: resolved, created: false, bytes: Buffer.byteLength(content, 'utf8') };
 	}
 
-	async edit(filePath: string, oldText: string, newText: string): Promise<FileEditResult> {
+	async edit(filePath: string, oldText: string, newText: string, change: FileChangeOrigin = {}): Promise<FileEditResult> {
 		this._requireTrust();
 		const resolved = await this._disk.resolve(filePath);
 		const document = this._dirtyDocument(resolved);
 		if (!document) {
-			return this._disk.edit(filePath, oldText, newText);
+			const before = change.toolUseId ? await this.currentText(resolved) : undefined;
+			const result = await this._disk.edit(filePath, oldText, newText);
+			if (change.toolUseId) {
+				const after = await this.currentText(resolved);
+				if (after !== undefined) {
+					this._record(change.toolUseId, resolved, before, after);
+				}
+			}
+			return result;
 		}
 		const before = document.getText();
 		const { text, line } = applyEdit(before, oldText, newText, filePath);
@@ -79,6 +114,9 @@ export class VscodeWorkspaceFiles implements WorkspaceFiles {
 			needsConfirmation: false,
 		});
 		await this._apply(edit, filePath);
+		if (change.toolUseId) {
+			this._record(change.toolUseId, resolved, before, text);
+		}
 		return { path: resolved, line };
 	}
 

@@ -5,8 +5,15 @@ import * as vscode from 'vscode';
 import { FakeAnthropic, lastUserText, startFakeAnthropic, text, toolUse, unauthorized } from '../fixtures/fakeAnthropic';
 import { api, eventually, uniqueMarker, workspaceFolder } from './helpers';
 
+export async function setApproval(mode: 'ask' | 'auto' | 'never', allow: string[], deny: string[]): Promise<void> {
+	const config = vscode.workspace.getConfiguration('meanwhile');
+	await config.update('approval.mode', mode, vscode.ConfigurationTarget.Global);
+	await config.update('approval.allow', allow, vscode.ConfigurationTarget.Global);
+	await config.update('approval.deny', deny, vscode.ConfigurationTarget.Global);
+}
+
 /** The extension reads the key and the API's address when it builds a client: point both at the fake. */
-function useFakeApi(fake: FakeAnthropic): void {
+export function useFakeApi(fake: FakeAnthropic): void {
 	process.env.ANTHROPIC_API_KEY = 'sk-ant-test-integration';
 	process.env.ANTHROPIC_BASE_URL = fake.url;
 }
@@ -19,6 +26,8 @@ describe('the agent in the extension host', () => {
 		previous = { key: process.env.ANTHROPIC_API_KEY, url: process.env.ANTHROPIC_BASE_URL };
 		fake = await startFakeAnthropic();
 		useFakeApi(fake);
+		// The contract's setting for automation: every command runs unasked (approvals have their own suite).
+		await setApproval('auto', ['/.*/'], []);
 		await vscode.commands.executeCommand('meanwhile.newChat');
 	});
 

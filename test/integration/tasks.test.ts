@@ -80,3 +80,23 @@ describe('background tasks in the extension host', () => {
 		assert.equal(tasks.list().filter((task) => task.status !== 'running' && task.status !== 'queued').length, 0);
 	});
 });
+
+describe('secrets never reach a task', () => {
+	it('runs env as a task and finds no ANTHROPIC variable, even while the extension host has a key', async () => {
+		const { tasks } = await api();
+		const previous = process.env.ANTHROPIC_API_KEY;
+		process.env.ANTHROPIC_API_KEY = 'sk-ant-secret-that-must-not-leak';
+		process.env.ANTHROPIC_AUTH_TOKEN = 'token-that-must-not-leak';
+		try {
+			const id = await vscode.commands.executeCommand<string>('meanwhile.runInBackground', 'env');
+			await tasks.whenFinished(id);
+			const output = fs.readFileSync(tasks.getLogPath(id) ?? '', 'utf8');
+			assert.ok(output.includes('PATH='), 'the environment was printed');
+			assert.doesNotMatch(output, /ANTHROPIC_/);
+			assert.doesNotMatch(output, /must-not-leak/);
+		} finally {
+			process.env.ANTHROPIC_API_KEY = previous ?? '';
+			delete process.env.ANTHROPIC_AUTH_TOKEN;
+		}
+	});
+});

@@ -49,6 +49,16 @@ describe('workbench: the chat drives the agent', function () {
 		await replyArticle.getByText('meanwhile I keep working', { exact: false }).waitFor({ timeout: 30_000 });
 	});
 
+	it('asks before the command runs: the card shows it with Run, Always Allow and Deny', async () => {
+		const chat = workbench!.chat();
+		const card = chat.getByLabel('Tool: background_run').first();
+		await card.waitFor({ timeout: 30_000 });
+		await card.getByText('sleep 1; echo build-finished-ui').first().waitFor({ timeout: 30_000 });
+		await card.getByRole('button', { name: 'Always Allow' }).waitFor();
+		await card.getByRole('button', { name: 'Deny', exact: true }).waitFor();
+		await card.getByRole('button', { name: 'Run', exact: true }).click();
+	});
+
 	it('shows the tool call as a card and the task as a row of the Background Tasks view', async () => {
 		const chat = workbench!.chat();
 		await chat.getByLabel('Tool: background_run').first().waitFor({ timeout: 30_000 });

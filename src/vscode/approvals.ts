@@ -1,0 +1,165 @@
+import { randomUUID } from 'node:crypto';
+import * as vscode from 'vscode';
+import { Emitter } from '../common/event';
+import { Disposable } from '../common/lifecycle';
+import type { Logger } from '../common/logger';
+import type { ApprovalResult } from '../agent/tools/types';
+import type { ApprovalDecision, ApprovalRequestView } from '../shared/protocol';
+import { ApprovalSettings, readApprovalSettings, SECTION } from './settings';
+
+/** What the policy says of a command line under the current settings. */
+export interface CommandEvaluation {
+	readonly decision: 'allow' | 'ask' | 'deny';
+	readonly reasons: readonly string[];
+	/** The rules "Always Allow" adds so that this line runs unasked; empty when no rule can cover it. */
+	readonly allowRules: readonly string[];
+}
+
+export type EvaluateCommand = (command: string, settings: ApprovalSettings) => Promise<CommandEvaluation>;
+
+interface PendingApproval {
+	readonly toolName: string;
+	readonly command: string;
+	readonly evaluation: CommandEvaluation;
+	readonly resolve: (result: ApprovalResult) => void;
+}
+
+export const UNTRUSTED_COMMAND_REASON =
+	'This workspace is not trusted, so Meanwhile runs no command in it. Reading files still works; the user can trust the workspace to allow commands.';
+
+/**
+ * Decides whether a model-issued command runs: by the rules in the user's settings, else by asking the
+ * user on the tool's card in the chat (or in a notification while the chat is hidden). Commands the user
+ * starts from the palette never come here.
+ */
+export class ApprovalService extends Disposable {
+	private readonly _pending = new Map<string, PendingApproval>();
+	private readonly _onDidChange = this._register(new Emitter<string>());
+	/** Fires with a tool-use id when its approval request appears or is answered. */
+	readonly onDidChange = this._onDidChange.event;
+
+	constructor(
+		private readonly _evaluate: EvaluateCommand,
+		private readonly _isChatVisible: () => boolean,
+		private readonly _showChat: () => void,
+		private readonly _logger: Logger,
+	) {
+		super();
+		this._register({ dispose: () => this.cancelAll('the window closed before the user answered') });
+	}
+
+	/** The agent's approval hook. */
+	readonly approve = async (toolName: string, command: string, toolUseId?: string): Promise<ApprovalResult> => {
+		if (!vscode.workspace.isTrusted) {
+			return { allowed: false, reason: UNTRUSTED_COMMAND_REASON };
+		}
+		let evaluation: CommandEvaluation;
+		try {
+			evaluation = await this._evaluate(command, readApprovalSettings());
+		} catch (error) {
+			// A policy failure must not run a command unasked: ask the person instead.
+			this._logger.error(`Could not evaluate a command for approval: ${String(error)}`);
+			evaluation = { decision: 'ask', reasons: ['Meanwhile could not analyse this command.'], allowRules: [] };
+		}
+		if (evaluation.decision === 'allow') {
+			this._logger.info(`Allowed by the approval rules: ${command}`);
+			return { allowed: true };
+		}
+		if (evaluation.decision === 'deny') {
+			const reason = evaluation.reasons.join(' ') || 'A deny rule matches this command.';
+			this._logger.info(`Denied by the approval rules: ${command} (${reason})`);
+			return { allowed: false, reason };
+		}
+		const id = toolUseId ?? `approval-${randomUUID()}`;
+		return new Promise<ApprovalResult>((resolve) => {
+			this._pending.set(id, { toolName, command, evaluation, resolve });
+			this._onDidChange.fire(id);
+			if (!this._isChatVisible()) {
+				void this._notify(id);
+			}
+		});
+	};
+
+	/** What the card of a tool call waiting for approval shows. */
+	requestFor(toolUseId: string): ApprovalRequestView | undefined {
+		const pending = this._pending.get(toolUseId);
+		if (!pending) {
+			return undefined;
+		}
+		const rules = pending.evaluation.allowRules;
+		// The card quotes the value: several rules read as "npm test", "git status".
+		return { command: pending.command, reasons: pending.evaluation.reasons, ...(rules.length > 0 ? { allowRule: rules.join('", "') } : {}) };
+	}
+
+	get pendingCount(): number {
+		return this._pending.size;
+	}
+
+	/** The user's answer from the card (or the notification). */
+	async decide(toolUseId: string, decision: ApprovalDecision, reason?: string): Promise<void> {
+		const pending = this._pending.get(toolUseId);
+		if (!pending) {
+			return;
+		}
+		this._pending.delete(toolUseId);
+		if (decision === 'deny') {
+			const why = reason?.trim() ? `The user denied it: ${reason.trim()}` : 'The user denied running this command.';
+			pending.resolve({ allowed: false, reason: why });
+		} else {
+			if (decision === 'always' && pending.evaluation.allowRules.length > 0) {
+				await this._addAllowRules(pending.evaluation.allowRules);
+			}
+			pending.resolve({ allowed: true });
+		}
+		this._onDidChange.fire(toolUseId);
+	}
+
+	/** Denies every open request (a stop, a new chat, the window closing). */
+	cancelAll(reason: string): void {
+		for (const [id, pending] of [...this._pending]) {
+			this._pending.delete(id);
+			pending.resolve({ allowed: false, reason });
+			this._onDidChange.fire(id);
+		}
+	}
+
+	private async _addAllowRules(rules: readonly string[]): Promise<void> {
+		const config = vscode.workspace.getConfiguration(SECTION);
+		const current = config.inspect<string[]>('approval.allow')?.globalValue ?? [];
+		const added = rules.filter((rule) => !current.includes(rule));
+		if (added.length > 0) {
+			// User settings (application scope): a workspace must never widen what runs unasked.
+			await config.update('approval.allow', [...current, ...added], vscode.ConfigurationTarget.Global);
+			this._logger.info(`Added ${added.map((rule) => `"${rule}"`).join(', ')} to meanwhile.approval.allow.`);
+		}
+		if (readApprovalSettings().mode === 'ask') {
+			void vscode.window.showInformationMessage(
+				'Meanwhile: the rule was added to meanwhile.approval.allow. Rules let commands run unasked when meanwhile.approval.mode is "auto"; it is "ask" now.',
+				'Use "auto"',
+			).then(async (choice) => {
+				if (choice) {
+					await config.update('approval.mode', 'auto', vscode.ConfigurationTarget.Global);
+				}
+			});
+		}
+	}
+
+	private async _notify(toolUseId: string): Promise<void> {
+		const pending = this._pending.get(toolUseId);
+		if (!pending) {
+			return;
+		}
+		const shortCommand = pending.command.length > 120 ? `${pending.command.slice(0, 119)}…` : pending.command;
+		const choice = await vscode.window.showWarningMessage(`Meanwhile wants to run: ${shortCommand}`, 'Run', 'Deny', 'Show in Chat');
+		if (!this._pending.has(toolUseId)) {
+			return;
+		}
+		if (choice === 'Run') {
+			await this.decide(toolUseId, 'run');
+		} else if (choice === 'Deny') {
+			await this.decide(toolUseId, 'deny');
+		} else if (choice === 'Show in Chat') {
+			this._showChat();
+		}
+	}
+}
