@@ -15,6 +15,7 @@ import { OutputChannelLogger } from './vscode/logger';
 import { readBackgroundSettings } from './vscode/settings';
 import { TaskCommands } from './vscode/taskCommands';
 import { TaskOutputTerminals } from './vscode/taskOutputTerminal';
+import { TaskNotifications } from './vscode/taskNotifications';
 import { TaskStatusIndicators } from './vscode/taskStatus';
 import { TaskElement, TASKS_VIEW_ID, TasksTreeProvider } from './vscode/tasksTree';
 import { VscodeWorkspaceFiles, workspaceRoots } from './vscode/workspaceFiles';
@@ -104,8 +105,18 @@ export function activate(context: vscode.ExtensionContext): MeanwhileApi {
 	chatView = new ChatViewProvider(context.extensionUri, chat, logger);
 	subscriptions.push(chatView);
 	subscriptions.push(vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, chatView));
-	subscriptions.push(new ChatCommands(chat, chatView));
 	const view = chatView;
+	subscriptions.push(new ChatCommands(chat, view));
+	subscriptions.push(
+		new TaskNotifications(
+			tasks,
+			() => view.isVisible,
+			(text) => {
+				void view.reveal(false);
+				void chat.send(text);
+			},
+		),
+	);
 	subscriptions.push(apiKey.onDidChange(() => void apiKey.has().then((hasApiKey) => view.post({ type: 'apiKey', hasApiKey }))));
 	subscriptions.push(vscode.commands.registerCommand('meanwhile.setApiKey', () => apiKey.prompt()));
 

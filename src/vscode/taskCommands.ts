@@ -48,6 +48,8 @@ export class TaskCommands implements vscode.Disposable {
 		register('meanwhile.openTaskLog', (task) => this.openLog(task));
 		register('meanwhile.rerunTask', (task) => this.rerun(task));
 		register('meanwhile.clearFinishedTasks', () => this._tasks.clearFinished());
+		register('meanwhile.leaveTaskRunning', (task) => this.toggleLeaveRunning(task));
+		register('meanwhile.openTaskInBrowser', (task, port) => this.openInBrowser(task, port));
 	}
 
 	/** Starts a command as a background task; asks for it when not given. Returns the task id. */
@@ -55,9 +57,27 @@ export class TaskCommands implements vscode.Disposable {
 		if (!this._trusted()) {
 			return undefined;
 		}
-		const command = typeof argument === 'string' && argument.trim().length > 0 ? argument : await this._askForCommand();
+		const given = typeof argument === 'string' && argument.trim().length > 0;
+		const command = given ? argument : await this._askForCommand();
 		if (!command) {
 			return undefined;
+		}
+		// Asked interactively, the user chooses between the running twin and a new task; a command given
+		// as an argument runs as given.
+		const twin = given ? undefined : this._tasks.findDuplicate(command, this._defaultCwd());
+		if (twin) {
+			const choice = await vscode.window.showInformationMessage(
+				`${twin.id} is already running this command (${describeTask(twin, Date.now())}).`,
+				'Show Output',
+				'Start Another',
+			);
+			if (choice === 'Show Output') {
+				this._terminals.show(twin.id);
+				return twin.id;
+			}
+			if (choice !== 'Start Another') {
+				return undefined;
+			}
 		}
 		await this._remember(command);
 		const task = this._tasks.start(command, { origin: 'user', cwd: this._defaultCwd() });
@@ -114,6 +134,48 @@ export class TaskCommands implements vscode.Disposable {
 		const task = this._tasks.rerun(id);
 		void this._revealInTree(task.id);
 		return task.id;
+	}
+
+	/** Toggles whether a task survives a window reload or close. */
+	async toggleLeaveRunning(argument?: unknown): Promise<boolean | undefined> {
+		const id = taskIdFrom(argument) ?? (await this._pickTask('Keep which task running when the window closes?', isActive));
+		if (!id) {
+			return undefined;
+		}
+		const task = this._requireTask(id);
+		const updated = this._tasks.setLeaveRunning(id, !task.leaveRunning);
+		const leave = updated?.leaveRunning === true;
+		void vscode.window.showInformationMessage(
+			leave ? `${id} keeps running when the window closes; the next window picks it up again.` : `${id} stops with the window again.`,
+		);
+		return leave;
+	}
+
+	/** Opens a port a task listens on in the browser; through asExternalUri, so it works in remote windows too. */
+	async openInBrowser(argument?: unknown, portArgument?: unknown): Promise<string | undefined> {
+		const id = taskIdFrom(argument) ?? (await this._pickTask('Open which task in the browser?', (task) => (task.ports?.length ?? 0) > 0));
+		if (!id) {
+			return undefined;
+		}
+		const ports = this._requireTask(id).ports ?? [];
+		let port = typeof portArgument === 'number' ? portArgument : ports.length === 1 ? ports[0] : undefined;
+		if (port === undefined) {
+			if (ports.length === 0) {
+				void vscode.window.showInformationMessage(`${id} listens on no port yet.`);
+				return undefined;
+			}
+			const picked = await vscode.window.showQuickPick(
+				ports.map((candidate) => ({ label: `:${candidate}`, port: candidate })),
+				{ title: `Meanwhile: Open ${id} in the Browser`, placeHolder: 'Which port?' },
+			);
+			port = picked?.port;
+		}
+		if (port === undefined) {
+			return undefined;
+		}
+		const external = await vscode.env.asExternalUri(vscode.Uri.parse(`http://127.0.0.1:${port}/`));
+		await vscode.env.openExternal(external);
+		return external.toString();
 	}
 
 	dispose(): void {

@@ -37,7 +37,24 @@ export function describeTask(task: TaskInfo, now: number): string {
 	if (elapsed !== undefined) {
 		parts.push(formatDuration(elapsed));
 	}
+	if (task.status === 'running' && task.resources) {
+		parts.push(`${Math.round(task.resources.cpuPercent)}% CPU`, formatBytes(task.resources.memoryBytes));
+	}
+	if (task.leaveRunning && task.status === 'running') {
+		parts.push('kept on exit');
+	}
 	return parts.join(' · ');
+}
+
+/** `120 MB`, `1.5 GB`. */
+export function formatBytes(bytes: number): string {
+	if (bytes >= 1024 ** 3) {
+		return `${(bytes / 1024 ** 3).toFixed(1)} GB`;
+	}
+	if (bytes >= 1024 ** 2) {
+		return `${Math.round(bytes / 1024 ** 2)} MB`;
+	}
+	return `${Math.max(1, Math.round(bytes / 1024))} KB`;
 }
 
 /** One line of a command, shortened for a label. */

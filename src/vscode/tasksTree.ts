@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { Disposable } from '../common/lifecycle';
 import { TaskInfo, TaskService, TaskStatus } from '../background/types';
-import { describeTask, exitDescription, formatDuration, shortenCommand } from './taskPresentation';
+import { describeTask, exitDescription, formatBytes, formatDuration, shortenCommand } from './taskPresentation';
 
 export const TASKS_VIEW_ID = 'meanwhile.tasks';
 
@@ -112,6 +112,13 @@ export class TasksTreeProvider extends Disposable implements vscode.TreeDataProv
 		];
 		if (task.ports && task.ports.length > 0) {
 			lines.push(`| listening on | ${task.ports.map((port) => `:${port}`).join(', ')} |`);
+		}
+		if (task.resources && task.status === 'running') {
+			const resources = task.resources;
+			lines.push(`| resources | ${Math.round(resources.cpuPercent)}% CPU · ${formatBytes(resources.memoryBytes)} · ${resources.processCount} process${resources.processCount === 1 ? '' : 'es'} |`);
+		}
+		if (task.leaveRunning) {
+			lines.push(`| on exit | keeps running when the window closes${task.adopted ? ' (re-adopted by this window)' : ''} |`);
 		}
 		const tail = this._tasks.readOutput(task.id, { maxLines: 12, maxChars: 2000 });
 		if (tail.trim().length > 0) {

@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { describeTask } from '../../src/vscode/taskPresentation';
 import { api, eventually, uniqueMarker, workspaceFolder } from './helpers';
 
 function processesWith(marker: string): string[] {
@@ -97,6 +98,41 @@ describe('secrets never reach a task', () => {
 		} finally {
 			process.env.ANTHROPIC_API_KEY = previous ?? '';
 			delete process.env.ANTHROPIC_AUTH_TOKEN;
+		}
+	});
+});
+
+describe('servers and tasks that outlive the window', () => {
+	it('detects the port a task listens on, shows "ready on :PORT", and opens it through asExternalUri', async () => {
+		const { tasks } = await api();
+		await vscode.commands.executeCommand('meanwhile.tasks.focus');
+		const server = `node -e "require('http').createServer((q, s) => s.end('hi')).listen(0, '127.0.0.1', function () { console.log('listening ' + this.address().port) })"`;
+		const id = await vscode.commands.executeCommand<string>('meanwhile.runInBackground', server);
+		try {
+			const wait = await tasks.waitFor(id, { pattern: 'listening \\d+' }, { timeoutMs: 20_000 });
+			assert.equal(wait.outcome, 'pattern');
+			const port = Number(/listening (\d+)/.exec(wait.line ?? '')?.[1]);
+			const withPort = await eventually(() => tasks.get(id)?.ports?.includes(port) && tasks.get(id), 'the port in the task', 15_000);
+			assert.deepEqual(withPort.ports, [port]);
+			assert.match(describeTask(withPort, Date.now()), new RegExp(`^running · ready on :${port} · `));
+			const opened = await vscode.commands.executeCommand<string>('meanwhile.openTaskInBrowser', id);
+			assert.ok(opened && opened.includes(String(port)), `the external address names the port: ${opened}`);
+		} finally {
+			await tasks.cancel(id);
+		}
+	});
+
+	it('toggles Leave Running on Exit on a running task', async () => {
+		const { tasks } = await api();
+		const id = await vscode.commands.executeCommand<string>('meanwhile.runInBackground', 'sleep 30');
+		try {
+			await eventually(() => tasks.get(id)?.status === 'running', 'running');
+			assert.equal(await vscode.commands.executeCommand<boolean>('meanwhile.leaveTaskRunning', id), true);
+			assert.equal(tasks.get(id)?.leaveRunning, true);
+			assert.equal(await vscode.commands.executeCommand<boolean>('meanwhile.leaveTaskRunning', id), false);
+			assert.equal(tasks.get(id)?.leaveRunning, false);
+		} finally {
+			await tasks.cancel(id);
 		}
 	});
 });
