@@ -44,6 +44,39 @@ function countsFrom(file, layer) {
 	return match ? { passed: Number(match[1]), failed: Number(match[2]) } : undefined;
 }
 
+/**
+ * One run of the extension-host layer through @vscode/test-electron's runTests, with the project's
+ * launcher standing in for the VS Code executable.
+ * @param {NodeJS.ProcessEnv} env
+ * @param {string} artifacts
+ */
+async function runIntegration(env, artifacts) {
+	const { runTests } = require('@vscode/test-electron');
+	const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'meanwhile-integration-'));
+	const workspace = path.join(runDir, 'workspace');
+	fs.mkdirSync(workspace, { recursive: true });
+	let code = 1;
+	try {
+		code = await runTests({
+			vscodeExecutablePath: path.join(root, 'scripts', 'vscode-launcher.js'),
+			extensionDevelopmentPath: root,
+			extensionTestsPath: path.join(root, 'out', 'test', 'integration', 'index.js'),
+			launchArgs: [workspace, `--user-data-dir=${path.join(runDir, 'ud')}`, `--extensions-dir=${path.join(runDir, 'exts')}`],
+			extensionTestsEnv: { MEANWHILE_RUN_DIR: runDir, MEANWHILE_ARTIFACTS_DIR: artifacts, ...env },
+		});
+	} catch (error) {
+		console.error(error);
+	}
+	const counts = countsFrom(path.join(runDir, 'test-output.txt'), 'integration') ?? { passed: 0, failed: 1 };
+	if (code !== 0 && counts.failed === 0) {
+		counts.failed = 1;
+	}
+	if (code === 0) {
+		fs.rmSync(runDir, { recursive: true, force: true });
+	}
+	return counts;
+}
+
 async function main() {
 	const only = ['--unit', '--integration', '--ui', '--static'].filter((flag) => process.argv.includes(flag));
 	const wants = (/** @type {string} */ flag) => only.length === 0 || only.includes(flag);
@@ -84,28 +117,20 @@ async function main() {
 	}
 
 	if (wants('--integration')) {
-		banner('integration tests (inside the real VS Code extension host)');
-		const { runTests } = require('@vscode/test-electron');
-		const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'meanwhile-integration-'));
-		const workspace = path.join(runDir, 'workspace');
-		fs.mkdirSync(workspace, { recursive: true });
-		let code = 1;
-		try {
-			code = await runTests({
-				vscodeExecutablePath: path.join(root, 'scripts', 'vscode-launcher.js'),
-				extensionDevelopmentPath: root,
-				extensionTestsPath: path.join(root, 'out', 'test', 'integration', 'index.js'),
-				launchArgs: [workspace, `--user-data-dir=${path.join(runDir, 'ud')}`, `--extensions-dir=${path.join(runDir, 'exts')}`],
-				extensionTestsEnv: { MEANWHILE_RUN_DIR: runDir, MEANWHILE_ARTIFACTS_DIR: artifacts },
-			});
-		} catch (error) {
-			console.error(error);
-		}
-		const counts = countsFrom(path.join(runDir, 'test-output.txt'), 'integration') ?? { passed: 0, failed: 1 };
-		totals.passed += counts.passed;
-		totals.failed += counts.failed + (code !== 0 && counts.failed === 0 ? 1 : 0);
-		if (code === 0) {
-			fs.rmSync(runDir, { recursive: true, force: true });
+		// Twice: every suite in a trusted workspace, then the untrusted-workspace suite in a VS Code
+		// started with workspace trust on and an untrusted folder.
+		const passes = [
+			{ title: 'integration tests (inside the real VS Code extension host)', env: {} },
+			{
+				title: 'integration tests in an untrusted workspace (workspace trust on)',
+				env: { MEANWHILE_WORKSPACE_TRUST: '1', MEANWHILE_GREP: 'in an untrusted workspace' },
+			},
+		];
+		for (const pass of passes) {
+			banner(pass.title);
+			const counts = await runIntegration(pass.env, artifacts);
+			totals.passed += counts.passed;
+			totals.failed += counts.failed;
 		}
 	}
 

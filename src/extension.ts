@@ -102,6 +102,7 @@ export function activate(context: vscode.ExtensionContext): MeanwhileApi {
 		fileChanges,
 	});
 	subscriptions.push(chat);
+	activeChat = chat;
 	chatView = new ChatViewProvider(context.extensionUri, chat, logger);
 	subscriptions.push(chatView);
 	subscriptions.push(vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, chatView));
@@ -113,7 +114,7 @@ export function activate(context: vscode.ExtensionContext): MeanwhileApi {
 			() => view.isVisible,
 			(text) => {
 				void view.reveal(false);
-				void chat.send(text);
+				void chat.send(text).catch((error: unknown) => logger.error(`Ask Meanwhile failed: ${String(error)}`));
 			},
 		),
 	);
@@ -127,4 +128,10 @@ export function activate(context: vscode.ExtensionContext): MeanwhileApi {
 	};
 }
 
-export function deactivate(): void {}
+let activeChat: ChatController | undefined;
+
+/** Waits for the conversation to be saved: VS Code gives deactivate a few seconds. */
+export async function deactivate(): Promise<void> {
+	await activeChat?.saveNow();
+	activeChat = undefined;
+}

@@ -63,9 +63,8 @@ export function lastLines(text: string, maxLines: number, maxChars: number): str
 export function formatTaskNotice(notice: TaskNotice): string {
 	const { task } = notice;
 	const attributes: string[] = [`id="${escapeAttribute(task.id)}"`, `status="${escapeAttribute(task.status)}"`];
-	if (typeof task.exitCode === 'number') {
-		attributes.push(`exit_code="${task.exitCode}"`);
-	}
+	// Always present (the contract's shape); empty when the task had no exit code (a signal, cancelled while queued).
+	attributes.push(`exit_code="${typeof task.exitCode === 'number' ? task.exitCode : ''}"`);
 	if (task.signal) {
 		attributes.push(`signal="${escapeAttribute(task.signal)}"`);
 	}

@@ -106,10 +106,16 @@ export class ApprovalService extends Disposable {
 			const why = reason?.trim() ? `The user denied it: ${reason.trim()}` : 'The user denied running this command.';
 			pending.resolve({ allowed: false, reason: why });
 		} else {
-			if (decision === 'always' && pending.evaluation.allowRules.length > 0) {
-				await this._addAllowRules(pending.evaluation.allowRules);
-			}
+			// The command runs whatever happens to the settings write below: the user said Run.
 			pending.resolve({ allowed: true });
+			if (decision === 'always' && pending.evaluation.allowRules.length > 0) {
+				try {
+					await this._addAllowRules(pending.evaluation.allowRules);
+				} catch (error) {
+					this._logger.error(`Could not add the rule to meanwhile.approval.allow: ${String(error)}`);
+					void vscode.window.showErrorMessage(`Meanwhile could not add the rule to your settings: ${error instanceof Error ? error.message : String(error)}`);
+				}
+			}
 		}
 		this._onDidChange.fire(toolUseId);
 	}

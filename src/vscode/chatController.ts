@@ -6,6 +6,7 @@ import { Emitter } from '../common/event';
 import { Disposable, DisposableStore } from '../common/lifecycle';
 import type { Logger } from '../common/logger';
 import { ConversationStore } from '../agent/conversationStore';
+import { toTaskView } from '../agent/taskNotice';
 import { createModelClient, ModelClient } from '../agent/modelClient';
 import { AgentSession, AgentSessionOptions, MessageAttachment } from '../agent/session';
 import type { WorkspaceFiles } from '../agent/workspace';
@@ -26,7 +27,7 @@ export interface ChatControllerOptions {
 	readonly storageDir: string;
 	readonly memento: vscode.Memento;
 	readonly tasks: TaskService;
-	readonly files: WorkspaceFiles;
+	readonly files: WorkspaceFiles & { resolve(filePath: string): Promise<string> };
 	readonly apiKey: ApiKeyStore;
 	readonly logger: Logger;
 	readonly systemPrompt: () => string;
@@ -50,19 +51,7 @@ interface UiState {
 
 function taskView(tasks: TaskService, id: string): TaskView | undefined {
 	const task = tasks.get(id);
-	if (!task) {
-		return undefined;
-	}
-	const durationSeconds = task.startedAt !== undefined ? Math.round(((task.endedAt ?? Date.now()) - task.startedAt) / 1000) : undefined;
-	return {
-		id: task.id,
-		command: task.command,
-		status: task.status,
-		exitCode: task.exitCode,
-		signal: task.signal,
-		durationSeconds,
-		detail: task.ports && task.ports.length > 0 ? `ready on :${task.ports[0]}` : undefined,
-	};
+	return task ? toTaskView(task) : undefined;
 }
 
 function mentionedTaskIds(items: readonly ChatItem[]): Set<string> {
@@ -123,6 +112,7 @@ export class ChatController extends Disposable implements ChatBackend {
 	private _ui: UiState = {};
 	private _client: { key: string; baseUrl: string | undefined; client: ModelClient } | undefined;
 	private _uiSaveTimer: ReturnType<typeof setTimeout> | undefined;
+	private _switching: Promise<unknown> = Promise.resolve();
 	private readonly _onDidChangeBusy = this._register(new Emitter<boolean>());
 	/** Fires when a turn starts or ends. */
 	readonly onDidChangeBusy = this._onDidChangeBusy.event;
@@ -161,6 +151,8 @@ export class ChatController extends Disposable implements ChatBackend {
 
 	async getState(): Promise<ChatState> {
 		const session = await this.session();
+		const hasApiKey = await this._options.apiKey.has();
+		// No await after this line: the webview gets every update that follows the snapshot.
 		const snapshot = session.snapshot();
 		const tasks = [...mentionedTaskIds(snapshot.items)].map((id) => taskView(this._options.tasks, id)).filter((view): view is TaskView => view !== undefined);
 		return {
@@ -168,7 +160,7 @@ export class ChatController extends Disposable implements ChatBackend {
 			title: snapshot.title || 'New Chat',
 			items: snapshot.items.map((item) => this._decorate(item)),
 			busy: snapshot.busy,
-			hasApiKey: await this._options.apiKey.has(),
+			hasApiKey,
 			model: readChatSettings().model,
 			usage: snapshot.usage,
 			attachments: this._attachmentViews(),
@@ -185,7 +177,7 @@ export class ChatController extends Disposable implements ChatBackend {
 			case 'ready':
 				return;
 			case 'send':
-				void this.send(message.text);
+				void this.send(message.text).catch((error: unknown) => this._options.logger.error(`Sending failed: ${String(error)}`));
 				return;
 			case 'stop':
 				this.stop();
@@ -243,6 +235,8 @@ export class ChatController extends Disposable implements ChatBackend {
 
 	/** Sends a message as if typed; resolves with the reply's text when the turn ends. */
 	async send(text: string): Promise<string> {
+		// A message sent while New Chat or Chat History switches conversations goes to the new one.
+		await this._switching;
 		const session = await this.session();
 		const attachments = this._attachments.splice(0);
 		this._ui.draft = '';
@@ -259,8 +253,25 @@ export class ChatController extends Disposable implements ChatBackend {
 	}
 
 	/** Starts an empty conversation; the current one stays in the history. */
-	async newChat(): Promise<void> {
+	newChat(): Promise<void> {
+		return this._switch(() => this._newChat());
+	}
+
+	/** Reopens an earlier conversation of this workspace. */
+	open(id: string): Promise<void> {
+		return this._switch(() => this._open(id));
+	}
+
+	/** One switch at a time; sends wait for it. */
+	private _switch(run: () => Promise<void>): Promise<void> {
+		const next = this._switching.then(run, run);
+		this._switching = next.catch(() => undefined);
+		return next;
+	}
+
+	private async _newChat(): Promise<void> {
 		const current = await this.session();
+		this._options.approvals.cancelAll('The user started a new chat before answering.');
 		if (current.busy) {
 			current.stop();
 			await current.whenIdle();
@@ -273,22 +284,24 @@ export class ChatController extends Disposable implements ChatBackend {
 		this._onDidReset.fire();
 	}
 
-	/** Reopens an earlier conversation of this workspace. */
-	async open(id: string): Promise<void> {
+	private async _open(id: string): Promise<void> {
 		const current = await this.session();
 		if (current.id === id) {
 			return;
 		}
+		this._options.approvals.cancelAll('The user switched conversations before answering.');
 		if (current.busy) {
 			current.stop();
 			await current.whenIdle();
 		}
 		await this._save(current);
+		const previousUi = this._ui;
+		this._ui = {};
 		const restored = await this._restore(id);
 		if (!restored) {
+			this._ui = previousUi;
 			throw new Error('That conversation could not be found.');
 		}
-		this._ui = {};
 		this._setSession(restored);
 		await this._options.memento.update(CURRENT_KEY, id);
 		this._onDidReset.fire();
@@ -328,6 +341,7 @@ export class ChatController extends Disposable implements ChatBackend {
 	}
 
 	override dispose(): void {
+		this._options.approvals.cancelAll('The window closed before the user answered.');
 		if (this._session) {
 			this._session.stop();
 			// Best effort: the window is closing; the last completed turn was saved already.
@@ -484,23 +498,30 @@ export class ChatController extends Disposable implements ChatBackend {
 
 	/** Links in replies are untrusted: only web links, and files inside the workspace, open. */
 	private async _openLink(href: string): Promise<void> {
-		let uri: vscode.Uri;
-		try {
-			uri = vscode.Uri.parse(href, true);
-		} catch {
-			return;
-		}
-		if (uri.scheme === 'http' || uri.scheme === 'https') {
-			await vscode.env.openExternal(uri);
-			return;
-		}
 		const roots = this._options.files.roots();
-		const candidate = uri.scheme === 'file' ? uri.fsPath : href.includes(':') ? undefined : path.resolve(roots[0] ?? '', href);
-		if (candidate && roots.some((root) => !path.relative(root, candidate).startsWith('..') && !path.isAbsolute(path.relative(root, candidate)))) {
-			await vscode.window.showTextDocument(vscode.Uri.file(candidate), { preview: true });
+		const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(href)?.[1]?.toLowerCase();
+		if (scheme === 'http' || scheme === 'https' || scheme === 'mailto') {
+			await vscode.env.openExternal(vscode.Uri.parse(href, true));
 			return;
+		}
+		// A file link: inside the workspace only, also where symbolic links lead (as for the file tools).
+		let candidate: string | undefined;
+		if (scheme === 'file') {
+			candidate = vscode.Uri.parse(href, true).fsPath;
+		} else if (scheme === undefined && roots.length > 0) {
+			candidate = path.resolve(roots[0], decodeURIComponent(href.split('#')[0]));
+		}
+		if (candidate) {
+			try {
+				const resolved = await this._options.files.resolve(candidate);
+				await vscode.window.showTextDocument(vscode.Uri.file(resolved), { preview: true });
+				return;
+			} catch {
+				// Outside the workspace, or missing: refused below.
+			}
 		}
 		this._options.logger.warn(`Refused to open a link from a reply: ${href}`);
 		void vscode.window.showWarningMessage(`Meanwhile does not open this link: ${href.slice(0, 200)}`);
 	}
+
 }

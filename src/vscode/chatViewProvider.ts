@@ -94,8 +94,7 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
 			return;
 		}
 		if (message.type === 'ready') {
-			this._ready = true;
-			await this._sendState();
+			await this._sendState(true);
 			for (const pending of this._pendingImperative.splice(0)) {
 				this.post(pending);
 			}
@@ -110,12 +109,21 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
 		}
 	}
 
-	private async _sendState(): Promise<void> {
-		if (!this._view || !this._ready) {
+	/**
+	 * Sends the whole state. Updates are forwarded from the moment the state is taken (same tick, no await
+	 * between): earlier ones are in it, later ones follow it.
+	 */
+	private async _sendState(handshake = false): Promise<void> {
+		const view = this._view;
+		if (!view || (!this._ready && !handshake)) {
 			return;
 		}
 		const state = await this._backend.getState();
-		void this._view.webview.postMessage({ type: 'state', state } satisfies HostToWebview);
+		if (this._view !== view) {
+			return;
+		}
+		void view.webview.postMessage({ type: 'state', state } satisfies HostToWebview);
+		this._ready = true;
 	}
 
 	private _html(webview: vscode.Webview, distUri: vscode.Uri): string {
@@ -125,7 +133,7 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
 			`default-src 'none'`,
 			`style-src ${webview.cspSource}`,
 			`font-src ${webview.cspSource}`,
-			`img-src ${webview.cspSource} https: data:`,
+			`img-src ${webview.cspSource}`,
 			`script-src 'nonce-${nonce}'`,
 		].join('; ');
 		return `<!DOCTYPE html>

@@ -18,6 +18,7 @@ interface FileChange {
 	undone: boolean;
 	/** False once an undo found the file changed since (the user undoes in the editor then). */
 	undoable: boolean;
+	undoing?: boolean;
 }
 
 /** `+added −removed` lines between two texts: the lines outside the common head and tail. */
@@ -103,9 +104,19 @@ export class FileChangeTracker extends Disposable implements vscode.TextDocument
 	/** Puts back the content from before the change, if the file still holds what the agent wrote. */
 	async undo(toolUseId: string): Promise<boolean> {
 		const change = this._changes.get(toolUseId);
-		if (!change || change.undone) {
+		if (!change || change.undone || change.undoing) {
 			return false;
 		}
+		change.undoing = true;
+		try {
+			return await this._undo(change);
+		} finally {
+			change.undoing = false;
+		}
+	}
+
+	private async _undo(change: FileChange): Promise<boolean> {
+		const toolUseId = change.toolUseId;
 		const current = await this._readCurrent(change.fsPath);
 		if (current !== change.after) {
 			change.undoable = false;
@@ -117,17 +128,19 @@ export class FileChangeTracker extends Disposable implements vscode.TextDocument
 		}
 		const uri = vscode.Uri.file(change.fsPath);
 		if (change.before === undefined) {
-			await vscode.workspace.fs.delete(uri, { useTrash: true });
+			// To the trash where the file system has one (remote ones may not).
+			await vscode.workspace.fs.delete(uri, { useTrash: true }).then(undefined, () => vscode.workspace.fs.delete(uri, { useTrash: false }));
 		} else {
-			const open = vscode.workspace.textDocuments.find((document) => !document.isClosed && document.uri.scheme === 'file' && document.uri.fsPath === change.fsPath);
-			if (open) {
-				// Through the editor, so the undo itself can be undone; saved unless the user had unsaved work there.
-				const wasDirty = open.isDirty;
+			const dirty = vscode.workspace.textDocuments.find(
+				(document) => !document.isClosed && document.isDirty && document.uri.scheme === 'file' && document.uri.fsPath === change.fsPath,
+			);
+			if (dirty) {
+				// The user has unsaved work in this file: undo through the editor (undoable itself), never over it on disk.
 				const edit = new vscode.WorkspaceEdit();
-				edit.replace(uri, new vscode.Range(open.positionAt(0), open.positionAt(open.getText().length)), change.before);
-				await vscode.workspace.applyEdit(edit);
-				if (!wasDirty) {
-					await open.save();
+				edit.replace(uri, new vscode.Range(dirty.positionAt(0), dirty.positionAt(dirty.getText().length)), change.before);
+				if (!(await vscode.workspace.applyEdit(edit))) {
+					void vscode.window.showWarningMessage(`VS Code refused to undo the change to ${path.basename(change.fsPath)}.`);
+					return false;
 				}
 			} else {
 				await vscode.workspace.fs.writeFile(uri, Buffer.from(change.before, 'utf8'));

@@ -158,6 +158,9 @@ export class TaskCommands implements vscode.Disposable {
 			return undefined;
 		}
 		const ports = this._requireTask(id).ports ?? [];
+		if (portArgument !== undefined && (typeof portArgument !== 'number' || !ports.includes(portArgument))) {
+			throw new Error(`${id} does not listen on port ${String(portArgument)}.`);
+		}
 		let port = typeof portArgument === 'number' ? portArgument : ports.length === 1 ? ports[0] : undefined;
 		if (port === undefined) {
 			if (ports.length === 0) {
@@ -173,7 +176,8 @@ export class TaskCommands implements vscode.Disposable {
 		if (port === undefined) {
 			return undefined;
 		}
-		const external = await vscode.env.asExternalUri(vscode.Uri.parse(`http://127.0.0.1:${port}/`));
+		// localhost, not 127.0.0.1: a server listening only on ::1 is reachable too.
+		const external = await vscode.env.asExternalUri(vscode.Uri.parse(`http://localhost:${port}/`));
 		await vscode.env.openExternal(external);
 		return external.toString();
 	}

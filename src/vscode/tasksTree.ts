@@ -41,6 +41,10 @@ export class TasksTreeProvider extends Disposable implements vscode.TreeDataProv
 		super();
 		this._register(
 			this._tasks.onDidChange((change) => {
+				// Output alone changes nothing a row shows; the ticker refreshes running rows every second.
+				if (change.kind === 'output') {
+					return;
+				}
 				if (change.kind === 'added' || change.kind === 'removed') {
 					this._onDidChangeTreeData.fire(undefined);
 				} else {

@@ -34,7 +34,8 @@ export class VscodeWorkspaceFiles implements WorkspaceFiles {
 
 	/** What the agent sees of a file now: the open document's text when it has unsaved changes, else the disk. */
 	async currentText(fsPath: string): Promise<string | undefined> {
-		const document = vscode.workspace.textDocuments.find((candidate) => candidate.uri.scheme === 'file' && candidate.uri.fsPath === fsPath);
+		// An open document without unsaved changes may not have reloaded from disk yet: the disk is the truth then.
+		const document = this._dirtyDocument(fsPath);
 		if (document) {
 			return document.getText();
 		}
@@ -47,6 +48,11 @@ export class VscodeWorkspaceFiles implements WorkspaceFiles {
 
 	roots(): readonly string[] {
 		return this._disk.roots();
+	}
+
+	/** A path checked to lie inside the workspace folders, also where its symbolic links lead. */
+	resolve(filePath: string): Promise<string> {
+		return this._disk.resolve(filePath);
 	}
 
 	async read(filePath: string, options: FileReadOptions = {}): Promise<FileReadResult> {

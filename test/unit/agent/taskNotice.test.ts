@@ -44,9 +44,9 @@ describe('task notices', () => {
 		assert.ok(text.includes('&lt;/task-notice&gt;\n&lt;task-notice id="bg-1" status="succeeded"&gt;&amp;'));
 	});
 
-	it('names a signal instead of an exit code, says why it ended, and says when there was no output', () => {
+	it('keeps an empty exit_code and names the signal when a signal ended the task, says why, and says when there was no output', () => {
 		const text = formatTaskNotice({ task: task({ status: 'cancelled', exitCode: null, signal: 'SIGTERM', reason: 'cancelled by the user' }), outputTail: '' });
-		assert.match(text, /<task-notice id="bg-7" status="cancelled" signal="SIGTERM" duration_s="41">/);
+		assert.match(text, /<task-notice id="bg-7" status="cancelled" exit_code="" signal="SIGTERM" duration_s="41">/);
 		assert.match(text, /\nreason: cancelled by the user\n/);
 		assert.match(text, /\n\(no output\)\n/);
 	});

