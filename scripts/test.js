@@ -20,9 +20,13 @@ const deps = require('./deps');
 const root = deps.projectRoot;
 const startedAt = Date.now();
 
+let layerStartedAt = Date.now();
+
 /** @param {string} title */
 function banner(title) {
-	process.stdout.write(`\n=== ${title} ===\n`);
+	const now = Date.now();
+	process.stdout.write(`\n=== ${title} ===  (${Math.round((now - startedAt) / 1000)} s in, previous step ${Math.round((now - layerStartedAt) / 1000)} s)\n`);
+	layerStartedAt = now;
 }
 
 /**

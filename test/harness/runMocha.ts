@@ -1,6 +1,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import Mocha from 'mocha';
+import { closeSharedWorkbench } from '../ui/workbench';
 
 /**
  * Runs one plain-Node test layer (unit or ui) with mocha and closes with `<layer>: N passed, N failed`.
@@ -21,7 +22,12 @@ function findTests(folder: string): string[] {
 
 async function main(): Promise<number> {
 	const [layer = 'unit', folder = path.join(__dirname, '..', layer), timeout = '60000'] = process.argv.slice(2);
-	const mocha = new Mocha({ ui: 'bdd', timeout: Number(timeout), color: process.stdout.isTTY, reporter: 'spec' });
+	// Unit files run in two workers (much of their time is waiting on child processes); UI files share one VS Code.
+	const parallel = layer === 'unit' && process.env.MEANWHILE_SERIAL !== '1';
+	const mocha = new Mocha({ ui: 'bdd', timeout: Number(timeout), color: process.stdout.isTTY, reporter: 'spec', parallel, jobs: 2 });
+	if (layer === 'ui') {
+		mocha.rootHooks({ afterAll: closeSharedWorkbench });
+	}
 	const grep = process.env.MEANWHILE_GREP;
 	if (grep) {
 		mocha.grep(grep);

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { FakeAnthropic, gated, lastUserText, reply, startFakeAnthropic, text, textBlock, toolUseBlock } from '../fixtures/fakeAnthropic';
-import { screenshotOnFailure, Workbench } from './workbench';
+import { FakeAnthropic, gated, lastUserText, reply, text, textBlock, toolUseBlock } from '../fixtures/fakeAnthropic';
+import { screenshotOnFailure, sharedWorkbench, Workbench } from './workbench';
 
 describe('workbench: the chat drives the agent', function () {
 	this.timeout(180_000);
@@ -8,18 +8,12 @@ describe('workbench: the chat drives the agent', function () {
 	let fake: FakeAnthropic;
 
 	before(async () => {
-		fake = await startFakeAnthropic();
-		workbench = await Workbench.open({ env: { ANTHROPIC_API_KEY: 'sk-ant-ui-test-key', ANTHROPIC_BASE_URL: fake.url } });
+		({ workbench, fake } = await sharedWorkbench());
 		await workbench.openContainer();
 	});
 
 	afterEach(async function () {
 		await screenshotOnFailure(this, workbench);
-	});
-
-	after(async () => {
-		await workbench?.close();
-		await fake.close();
 	});
 
 	it('streams the reply: the partial text shows before the rest of the reply arrives', async () => {

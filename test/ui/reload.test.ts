@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { FakeAnthropic, gated, startFakeAnthropic, text } from '../fixtures/fakeAnthropic';
-import { screenshotOnFailure, Workbench } from './workbench';
+import { FakeAnthropic, gated, text } from '../fixtures/fakeAnthropic';
+import { screenshotOnFailure, sharedWorkbench, Workbench } from './workbench';
 
 describe('workbench: nothing is lost when the window reloads', function () {
 	this.timeout(240_000);
@@ -8,18 +8,12 @@ describe('workbench: nothing is lost when the window reloads', function () {
 	let fake: FakeAnthropic;
 
 	before(async () => {
-		fake = await startFakeAnthropic();
-		workbench = await Workbench.open({ env: { ANTHROPIC_API_KEY: 'sk-ant-ui-reload-key', ANTHROPIC_BASE_URL: fake.url } });
+		({ workbench, fake } = await sharedWorkbench());
 		await workbench.openContainer();
 	});
 
 	afterEach(async function () {
 		await screenshotOnFailure(this, workbench);
-	});
-
-	after(async () => {
-		await workbench?.close();
-		await fake.close();
 	});
 
 	it('keeps the conversation and shows a task that ran during the reload as cancelled, with the reason', async () => {
@@ -47,7 +41,7 @@ describe('workbench: nothing is lost when the window reloads', function () {
 		await rowAfter.locator('.label-description', { hasText: /^cancelled/ }).waitFor({ timeout: 30_000 });
 		// The reason is in the row's tooltip.
 		await rowAfter.hover();
-		await page.locator('.monaco-hover, .workbench-hover').filter({ hasText: 'stopped when the window closed' }).first().waitFor({ timeout: 30_000 });
+		await page.locator('.monaco-hover, .workbench-hover').filter({ hasText: /stopped (with|when) the window/ }).first().waitFor({ timeout: 30_000 });
 	});
 
 	it('keeps the question when the window reloads while a reply streams, and the chat works afterwards', async () => {

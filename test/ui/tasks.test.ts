@@ -1,22 +1,18 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { screenshotOnFailure, Workbench } from './workbench';
+import { screenshotOnFailure, sharedWorkbench, Workbench } from './workbench';
 
 describe('workbench: Background Tasks', function () {
 	this.timeout(120_000);
 	let workbench: Workbench | undefined;
 
 	before(async () => {
-		workbench = await Workbench.open();
+		({ workbench } = await sharedWorkbench());
 		await workbench.openContainer();
 	});
 
 	afterEach(async function () {
 		await screenshotOnFailure(this, workbench);
-	});
-
-	after(async () => {
-		await workbench?.close();
 	});
 
 	function row(text: string) {

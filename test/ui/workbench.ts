@@ -5,6 +5,7 @@ import type { BrowserContext, FrameLocator, Page } from 'playwright-core';
 import { launchBrowser, startCodeServer, workbenchUrl } from '../../scripts/codeServer';
 import { ensureVSCodeDeps, projectRoot } from '../../scripts/deps';
 import { killMarkedProcesses } from '../../scripts/processes';
+import { FakeAnthropic, startFakeAnthropic } from '../fixtures/fakeAnthropic';
 
 export interface WorkbenchOptions {
 	/** Files to create in the workspace before it opens. */
@@ -63,16 +64,16 @@ export class Workbench {
 		await this.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
 	}
 
-	/** Opens the Meanwhile container from the activity bar. */
+	/** Opens the Meanwhile container from the activity bar (nothing to do when it is open). */
 	async openContainer(): Promise<void> {
+		const chatHeader = this.page.locator('.pane-header[aria-label^="Chat"], .pane-header:has-text("Chat")').first();
+		if (await chatHeader.isVisible()) {
+			return;
+		}
 		const item = this.page.locator('.activitybar [role="tab"][aria-label^="Meanwhile"], .activitybar a[aria-label^="Meanwhile"]').first();
 		await item.waitFor({ timeout: 30_000 });
-		const expanded = await item.getAttribute('aria-expanded');
-		const selected = await item.getAttribute('aria-selected');
-		if (expanded !== 'true' && selected !== 'true') {
-			await item.click();
-		}
-		await this.page.locator('.pane-header[aria-label^="Chat"], .pane-header:has-text("Chat")').first().waitFor({ timeout: 30_000 });
+		await item.click();
+		await chatHeader.waitFor({ timeout: 30_000 });
 	}
 
 	/** The chat webview's document. */
@@ -116,6 +117,32 @@ export class Workbench {
 		await this._stopServer();
 		killMarkedProcesses('MEANWHILE_TEST_MARKER', this._marker);
 		fs.rmSync(this.runDir, { recursive: true, force: true });
+	}
+}
+
+let shared: Promise<{ workbench: Workbench; fake: FakeAnthropic }> | undefined;
+
+/**
+ * One VS Code for the UI files that need a key and the fake Messages API (starting one takes ~10 s);
+ * closed by the ui layer's root hook. Files using it must not depend on a fresh workspace.
+ */
+export function sharedWorkbench(): Promise<{ workbench: Workbench; fake: FakeAnthropic }> {
+	shared ??= (async () => {
+		const fake = await startFakeAnthropic();
+		const workbench = await Workbench.open({ env: { ANTHROPIC_API_KEY: 'sk-ant-ui-shared-key', ANTHROPIC_BASE_URL: fake.url } });
+		await workbench.openContainer();
+		return { workbench, fake };
+	})();
+	return shared;
+}
+
+export async function closeSharedWorkbench(): Promise<void> {
+	const current = shared;
+	shared = undefined;
+	if (current) {
+		const { workbench, fake } = await current;
+		await workbench.close();
+		await fake.close();
 	}
 }
 
