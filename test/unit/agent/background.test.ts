@@ -267,18 +267,23 @@ describe('AgentSession background tasks', function () {
 		it('takes at most autoContinueMaxTurns turns in a row, and a user message resets the count', async () => {
 			harness = await Harness.create({ settings: { autoContinue: true, autoContinueMaxTurns: 1 } });
 			harness.fake.setDefaultReply(text('Noted.'));
+			// Each task ends when the test creates its release file: no race on a busy machine.
+			const releaseFast = path.join(harness.workspace, 'release-fast');
+			const releaseSlow = path.join(harness.workspace, 'release-slow');
 			harness.fake.enqueue(
 				toolUses([
-					{ name: 'background_run', input: { command: 'sleep 0.1' } },
-					{ name: 'background_run', input: { command: 'sleep 0.7' } },
+					{ name: 'background_run', input: { command: `until [ -f '${releaseFast}' ]; do sleep 0.02; done` } },
+					{ name: 'background_run', input: { command: `until [ -f '${releaseSlow}' ]; do sleep 0.02; done` } },
 				]),
 				text('Both started.'),
 			);
 			await harness.session.send('start two');
 			const [slow, fast] = harness.tasks.list();
+			fs.writeFileSync(releaseFast, '');
 			await waitFor(() => harness.requests.length === 3, 5_000, 'the first turn of its own');
 			await harness.session.whenIdle();
 			assert.deepEqual(deliveredIds(harness), [fast.id]);
+			fs.writeFileSync(releaseSlow, '');
 			await harness.tasks.whenFinished(slow.id);
 			await delay(300);
 			assert.equal(harness.requests.length, 3, 'no second turn of its own');

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { STOPPED_WHEN_WINDOW_CLOSED, STOPPED_WITH_WINDOW } from '../../../src/background';
-import { Fixture, delay, processesWith, uniqueMarker, waitFor } from './helpers';
+import { Fixture, processesWith, uniqueMarker, waitFor } from './helpers';
 
 const describePosix = process.platform === 'win32' ? describe.skip : describe;
 
@@ -28,8 +28,7 @@ describePosix('TaskManager persistence', () => {
 		const running = first.start(`sleep 300.${marker} & sleep 301.${marker} & wait`, { origin: 'agent' });
 		const queued = first.start('echo never', { origin: 'agent' });
 		assert.equal(queued.status, 'queued');
-		await delay(200);
-		assert.equal(processesWith(marker).length >= 2, true);
+		await waitFor(() => processesWith(marker).length >= 2, 10_000, 'the sleeps running');
 
 		first.dispose();
 		assert.deepEqual(processesWith(marker), [], 'dispose stops running tasks with their groups');
@@ -134,8 +133,7 @@ describePosix('TaskManager persistence', () => {
 		assert.equal(manager.list().length, 200);
 		assert.equal(manager.get(ids[0]), undefined);
 		assert.equal(manager.get(ids[5])?.status, 'succeeded');
-		await delay(100);
-		assert.equal(fs.existsSync(path.join(storageDir, 'logs', `${ids[0]}.log`)), false);
+		await waitFor(() => !fs.existsSync(path.join(storageDir, 'logs', `${ids[0]}.log`)), 10_000, 'the pruned log removed');
 		assert.equal(fs.existsSync(path.join(storageDir, 'logs', `${ids[5]}.log`)), true);
 	});
 });

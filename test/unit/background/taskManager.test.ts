@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import type { TaskChange, TaskInfo } from '../../../src/background';
-import { Fixture, delay, processesWith, uniqueMarker, waitFor } from './helpers';
+import { Fixture, processesWith, uniqueMarker, waitFor } from './helpers';
 
 const describePosix = process.platform === 'win32' ? describe.skip : describe;
 
@@ -77,8 +77,7 @@ describePosix('TaskManager', () => {
 			const manager = fixture.manager();
 			const marker = uniqueMarker();
 			const info = manager.start(`sleep 300.${marker} & sleep 301.${marker} & wait`, { origin: 'agent' });
-			await delay(300);
-			assert.equal(processesWith(marker).length >= 2, true, 'the sleeps should be running');
+			await waitFor(() => processesWith(marker).length >= 2, 10_000, 'the sleeps running');
 			const cancelled = await manager.cancel(info.id, 'cancelled by the user');
 			assert.equal(cancelled?.status, 'cancelled');
 			assert.equal(cancelled?.reason, 'cancelled by the user');
@@ -88,8 +87,9 @@ describePosix('TaskManager', () => {
 		it('cancel sends SIGKILL after the grace period to processes that ignore SIGTERM', async () => {
 			const manager = fixture.manager({ killGraceSeconds: 1 });
 			const marker = uniqueMarker();
-			const info = manager.start(`trap '' TERM; sleep 300.${marker} & sleep 301.${marker} & wait`, { origin: 'agent' });
-			await delay(300);
+			// The trap must be in place before the cancel, else SIGTERM alone would do: wait for the line after it.
+			const info = manager.start(`trap '' TERM; sleep 300.${marker} & sleep 301.${marker} & echo trapped; wait`, { origin: 'agent' });
+			await waitFor(() => manager.readOutput(info.id).includes('trapped') && processesWith(marker).length >= 2, 10_000, 'the trap and the sleeps');
 			const before = Date.now();
 			const cancelled = await manager.cancel(info.id);
 			assert.equal(cancelled?.status, 'cancelled');
@@ -101,7 +101,7 @@ describePosix('TaskManager', () => {
 			const manager = fixture.manager();
 			const marker = uniqueMarker();
 			const info = manager.start(`sleep 300.${marker} & echo started`, { origin: 'agent' });
-			await delay(300);
+			await waitFor(() => manager.readOutput(info.id).includes('started') && processesWith(marker).length >= 1, 10_000, 'the sleep started');
 			assert.equal(manager.get(info.id)?.status, 'running', 'the background sleep holds the pipes');
 			const cancelled = await manager.cancel(info.id);
 			assert.equal(cancelled?.status, 'cancelled');
@@ -178,9 +178,8 @@ describePosix('TaskManager', () => {
 		it('a background child holding the output pipe keeps the task running until it exits', async () => {
 			const manager = fixture.manager();
 			const info = manager.start('(sleep 1; echo late) & echo early', { origin: 'agent' });
-			await delay(400);
+			await waitFor(() => manager.readOutput(info.id) === 'early\n', 10_000, 'the first line');
 			assert.equal(manager.get(info.id)?.status, 'running');
-			assert.equal(manager.readOutput(info.id), 'early\n');
 			const done = await manager.whenFinished(info.id);
 			assert.equal(done.status, 'succeeded');
 			assert.equal(manager.readOutput(info.id), 'early\nlate\n');
@@ -338,8 +337,7 @@ describePosix('TaskManager', () => {
 				[third.id],
 			);
 			assert.deepEqual(removed.sort(), [first.id, second.id].sort());
-			await delay(100);
-			assert.equal(fs.existsSync(first.logPath), false);
+			await waitFor(() => !fs.existsSync(first.logPath), 10_000, 'the log removed');
 			assert.equal(manager.get(first.id), undefined);
 			await manager.cancel(third.id);
 		});
