@@ -15,6 +15,9 @@ interface FileChange {
 	/** Undefined when the file did not exist. */
 	readonly before: string | undefined;
 	readonly after: string;
+	/** Computed once: the card is drawn again on every update of its item. */
+	readonly added: number;
+	readonly removed: number;
 	undone: boolean;
 	/** False once an undo found the file changed since (the user undoes in the editor then). */
 	undoable: boolean;
@@ -56,7 +59,7 @@ export class FileChangeTracker extends Disposable implements vscode.TextDocument
 		if (previous) {
 			this._keptChars -= (previous.before?.length ?? 0) + previous.after.length;
 		}
-		this._changes.set(toolUseId, { toolUseId, fsPath, before, after, undone: false, undoable: true });
+		this._changes.set(toolUseId, { toolUseId, fsPath, before, after, ...countChangedLines(before ?? '', after), undone: false, undoable: true });
 		this._keptChars += (before?.length ?? 0) + after.length;
 		while (this._changes.size > MAX_CHANGES || this._keptChars > MAX_KEPT_CHARS) {
 			const oldest = this._changes.keys().next().value;
@@ -75,12 +78,11 @@ export class FileChangeTracker extends Disposable implements vscode.TextDocument
 		if (!change) {
 			return undefined;
 		}
-		const counts = countChangedLines(change.before ?? '', change.after);
 		return {
 			path: vscode.workspace.asRelativePath(change.fsPath, true),
 			created: change.before === undefined,
-			added: counts.added,
-			removed: counts.removed,
+			added: change.added,
+			removed: change.removed,
 			canUndo: !change.undone && change.undoable,
 			undone: change.undone,
 		};

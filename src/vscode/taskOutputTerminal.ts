@@ -95,9 +95,12 @@ class TaskOutputPty implements vscode.Pseudoterminal {
 			return;
 		}
 		if (text.length > MAX_WRITE_CHARS) {
-			const skipped = text.length - MAX_WRITE_CHARS;
-			this._onDidWrite.fire(`${DIM}… ${skipped} characters skipped (the full log has them) …${RESET}\r\n`);
-			text = text.slice(-MAX_WRITE_CHARS);
+			// Skip ahead to a line start, so no escape sequence or character is cut in half.
+			let start = text.length - MAX_WRITE_CHARS;
+			const lineStart = text.indexOf('\n', start);
+			start = lineStart >= 0 && lineStart < text.length - 1 ? lineStart + 1 : start;
+			this._onDidWrite.fire(`${DIM}… ${start} characters skipped (the full log has them) …${RESET}\r\n`);
+			text = text.slice(start);
 		}
 		this._onDidWrite.fire(toTerminal(text));
 	}
