@@ -107,7 +107,8 @@ export class OutputBuffer {
 		this._length = kept;
 	}
 
-	private appendBytes(bytes: Uint8Array): void {
+	/** Appends bytes that are known to be valid UTF-8 (no decoding on the hot path). */
+	appendBytes(bytes: Uint8Array): void {
 		if (bytes.length >= this._capacity) {
 			if (this._bytes.length < this._capacity) {
 				this._bytes = new Uint8Array(this._capacity);

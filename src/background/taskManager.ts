@@ -722,7 +722,7 @@ export class TaskManager extends Disposable implements TaskService {
 	}
 
 	private onOutput(task: Task, chunk: Buffer, stream: OutputStreamName): void {
-		const text = task.output?.push(chunk, stream);
+		const text = task.output?.push(chunk, stream, task.waiters.size > 0);
 		if (text && task.waiters.size > 0) {
 			for (const waiter of [...task.waiters]) {
 				waiter.onText(text);
@@ -1173,7 +1173,15 @@ export class TaskManager extends Disposable implements TaskService {
 	private noticeTail(task: Task): string {
 		// Escape codes take room too: read more than the notice keeps, then cut what is left after stripping.
 		const raw = task.output ? task.output.tail(NOTICE_TAIL_CHARS * 4) : readLogTail(task.state.logPath, NOTICE_TAIL_CHARS * 4);
-		return formatOutput(raw, { maxLines: NOTICE_TAIL_LINES, maxChars: NOTICE_TAIL_CHARS });
+		const tail = formatOutput(raw, { maxLines: NOTICE_TAIL_LINES, maxChars: NOTICE_TAIL_CHARS });
+		// stdout and stderr are two pipes: stdout printed before an error can be read after it and push the
+		// error out of the tail. The last lines of stderr then follow, so the error always reaches the model.
+		const stderr = task.output ? formatOutput(task.output.stderrTail(), { maxLines: 10, maxChars: 1500 }).trim() : '';
+		const lastError = stderr.split('\n').at(-1) ?? '';
+		if (lastError === '' || tail.includes(lastError)) {
+			return tail;
+		}
+		return `${tail}\n--- the last lines written to stderr ---\n${stderr}`;
 	}
 
 	/** Old finished tasks keep a short tail in memory: a thousand finished builds must not each hold a megabyte. */

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { TextDecoder } from 'node:util';
 import { OutputBuffer } from './outputBuffer';
 import type { OutputStreamName } from './processRunner';
@@ -9,17 +10,40 @@ export interface OutputFlow {
 	resume(): void;
 }
 
+/** Raw stderr kept apart for the notice: errors must reach the model even when stdout chunks came later. */
+const STDERR_TAIL_BYTES = 4096;
+
 /**
- * Where a running task's output goes: the raw bytes to its log file, the decoded text to the
- * in-memory tail. stdout and stderr are interleaved in the order their chunks arrive.
+ * Where a split UTF-8 character starts at the end of a chunk: the bytes from there wait for the next
+ * chunk. Returns the length of the complete part.
+ */
+export function completeUtf8Length(bytes: Uint8Array): number {
+	const length = bytes.length;
+	let index = length - 1;
+	while (index >= 0 && index > length - 4 && (bytes[index] & 0xc0) === 0x80) {
+		index--;
+	}
+	if (index < 0) {
+		return length;
+	}
+	const lead = bytes[index];
+	const needed = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
+	return length - index < needed ? index : length;
+}
+
+/**
+ * Where a running task's output goes: the raw bytes to its log file, the text to the in-memory tail.
+ * stdout and stderr are interleaved in the order their chunks arrive.
+ *
+ * Valid UTF-8 goes into the byte ring as it is, with a character split across chunks held back until
+ * its end arrives; only chunks with invalid bytes are decoded (to U+FFFD), so a flood costs a copy, not
+ * a decode and an encode.
  */
 export class TaskOutput {
 	private readonly _buffer: OutputBuffer;
-	// One decoder per stream: a character split across two chunks of stdout must not be broken by a chunk of stderr in between.
-	private readonly _decoders: Record<OutputStreamName, TextDecoder> = {
-		stdout: new TextDecoder('utf-8'),
-		stderr: new TextDecoder('utf-8'),
-	};
+	// Per stream: a character split across two chunks of stdout must not be broken by a chunk of stderr in between.
+	private readonly _pending: Record<OutputStreamName, Buffer | undefined> = { stdout: undefined, stderr: undefined };
+	private _stderrTail: Buffer = Buffer.alloc(0);
 	private _bytes = 0;
 	private _waitingForLog = false;
 	private _finished = false;
@@ -37,12 +61,29 @@ export class TaskOutput {
 		return this._bytes;
 	}
 
-	/** Takes a chunk of output; returns it decoded, for those who look for something in it. */
-	push(chunk: Buffer, stream: OutputStreamName): string {
+	/** Takes a chunk of output; returns it decoded when `wantText` (for those who look for something in it). */
+	push(chunk: Buffer, stream: OutputStreamName, wantText = true): string {
 		this._bytes += chunk.length;
-		// Not fatal: invalid bytes become U+FFFD instead of throwing.
-		const text = this._decoders[stream].decode(chunk, { stream: true });
-		this._buffer.append(text);
+		if (stream === 'stderr') {
+			this._stderrTail = Buffer.concat([this._stderrTail, chunk]);
+			if (this._stderrTail.length > STDERR_TAIL_BYTES) {
+				this._stderrTail = this._stderrTail.subarray(this._stderrTail.length - STDERR_TAIL_BYTES);
+			}
+		}
+		const pending = this._pending[stream];
+		const data = pending ? Buffer.concat([pending, chunk]) : chunk;
+		const complete = completeUtf8Length(data);
+		this._pending[stream] = complete < data.length ? Buffer.from(data.subarray(complete)) : undefined;
+		const whole = data.subarray(0, complete);
+		let text = '';
+		if (isUtf8(whole)) {
+			this._buffer.appendBytes(whole);
+			text = wantText ? whole.toString('utf8') : '';
+		} else {
+			// Not fatal: invalid bytes become U+FFFD instead of throwing.
+			text = new TextDecoder('utf-8').decode(whole);
+			this._buffer.append(text);
+		}
 		if (this._log && !this._log.write(chunk) && !this._waitingForLog && !this._finished) {
 			this._waitingForLog = true;
 			this._flow.pause();
@@ -92,6 +133,11 @@ export class TaskOutput {
 		return this._buffer.text();
 	}
 
+	/** The last bytes the task wrote to stderr, decoded. */
+	stderrTail(): string {
+		return new TextDecoder('utf-8').decode(this._stderrTail.subarray(completeUtf8Start(this._stderrTail)));
+	}
+
 	/** See {@link OutputBuffer.totalLength}. */
 	get totalLength(): number {
 		return this._buffer.totalLength;
@@ -115,8 +161,21 @@ export class TaskOutput {
 			return;
 		}
 		this._finished = true;
-		for (const decoder of Object.values(this._decoders)) {
-			this._buffer.append(decoder.decode());
+		for (const stream of ['stdout', 'stderr'] as const) {
+			const rest = this._pending[stream];
+			this._pending[stream] = undefined;
+			if (rest) {
+				this._buffer.append(new TextDecoder('utf-8').decode(rest));
+			}
 		}
 	}
+}
+
+/** Skips continuation bytes at the start of a cut buffer, so it does not begin with half a character. */
+function completeUtf8Start(bytes: Uint8Array): number {
+	let index = 0;
+	while (index < bytes.length && index < 3 && (bytes[index] & 0xc0) === 0x80) {
+		index++;
+	}
+	return index;
 }

@@ -1,0 +1,52 @@
+import * as assert from 'node:assert/strict';
+import { completeUtf8Length, TaskOutput } from '../../../src/background/taskOutput';
+import { Fixture } from './helpers';
+
+const noFlow = { pause: () => undefined, resume: () => undefined };
+
+describe('output fast path', () => {
+	it('holds back a character split across chunks until its end arrives', () => {
+		const euro = Buffer.from('€', 'utf8');
+		assert.equal(euro.length, 3);
+		assert.equal(completeUtf8Length(Buffer.concat([Buffer.from('ab'), euro.subarray(0, 2)])), 2);
+		assert.equal(completeUtf8Length(Buffer.concat([Buffer.from('ab'), euro])), 5);
+		const output = new TaskOutput(1024, undefined, noFlow);
+		output.push(Buffer.concat([Buffer.from('price: '), euro.subarray(0, 1)]), 'stdout');
+		output.push(euro.subarray(1, 2), 'stdout');
+		output.push(Buffer.concat([euro.subarray(2), Buffer.from(' 5\n')]), 'stdout');
+		assert.equal(output.text(), 'price: € 5\n');
+	});
+
+	it('keeps a split character of stdout whole when a chunk of stderr comes in between', () => {
+		const snowman = Buffer.from('☃', 'utf8');
+		const output = new TaskOutput(1024, undefined, noFlow);
+		output.push(snowman.subarray(0, 1), 'stdout');
+		output.push(Buffer.from('err\n'), 'stderr');
+		output.push(snowman.subarray(1), 'stdout');
+		assert.equal(output.text(), 'err\n☃');
+	});
+
+	it('turns invalid bytes into replacement characters, also a split character that never ends', async () => {
+		const output = new TaskOutput(1024, undefined, noFlow);
+		output.push(Buffer.from([0x6f, 0x6b, 0xff, 0x0a]), 'stdout');
+		output.push(Buffer.from([0xe2, 0x82]), 'stdout');
+		await output.finish();
+		assert.equal(output.text(), 'ok\ufffd\n\ufffd');
+	});
+
+	it('puts the last stderr lines into the notice when stdout read later pushed them out of the tail', async () => {
+		const fixture = new Fixture();
+		try {
+			const manager = fixture.manager();
+			// The error goes to stderr first, then 500 lines of stdout: the plain tail would miss the error.
+			const info = manager.start(`echo 'ERROR: the real failure' >&2; sleep 0.2; seq 1 500; exit 1`, { origin: 'agent' });
+			await manager.whenFinished(info.id);
+			const notice = manager.drain().find((candidate) => candidate.task.id === info.id);
+			assert.ok(notice);
+			assert.match(notice.outputTail, /500$|500\n/);
+			assert.match(notice.outputTail, /ERROR: the real failure/);
+		} finally {
+			fixture.dispose();
+		}
+	});
+});
