@@ -1,0 +1,73 @@
+// @ts-check
+'use strict';
+/**
+ * One activation, in a fresh process: `node scripts/bench/activation.js <bundle.js> [--require-only]`. With the
+ * vscode module stubbed (vscodeStub.js), times `require(bundle)` + `activate(context)` and when the
+ * extension's views were registered, then prints the result as one JSON line.
+ */
+const fs = require('node:fs');
+const path = require('node:path');
+const { delay, projectRoot, reportResult, tempFolder } = require('./util');
+const { createContext, createVscodeStub, installVscodeStub } = require('./vscodeStub');
+
+const VIEW_IDS = ['meanwhile.tasks', 'meanwhile.chat'];
+
+async function main() {
+	const bundle = path.resolve(process.argv[2] ?? '');
+	/** @type {Map<string, number>} */
+	const registered = new Map();
+	const { api, unknownMembers, Uri } = createVscodeStub({ onViewRegistered: (id) => registered.set(id, performance.now()) });
+	installVscodeStub(api);
+	const storage = tempFolder('meanwhile-bench-activation-');
+	fs.mkdirSync(path.join(storage.folder, 'workspace'), { recursive: true });
+	fs.mkdirSync(path.join(storage.folder, 'global'), { recursive: true });
+	const context = createContext(Uri, projectRoot, storage.folder);
+	if (process.argv.includes('--require-only')) {
+		const before = performance.now();
+		require(bundle);
+		const requireMs = performance.now() - before;
+		storage.remove();
+		reportResult({ requireMs });
+		return;
+	}
+	let error;
+	const started = performance.now();
+	let requiredAt = NaN;
+	let activatedAt = NaN;
+	try {
+		const extension = require(bundle);
+		requiredAt = performance.now();
+		extension.activate(context);
+		activatedAt = performance.now();
+	} catch (caught) {
+		error = caught instanceof Error ? caught.message : String(caught);
+	}
+	const viewTimes = VIEW_IDS.map((id) => registered.get(id));
+	const viewsRegisteredMs = viewTimes.every((time) => time !== undefined) ? Math.max(.../** @type {number[]} */ (viewTimes)) - started : NaN;
+	// Let what activation started asynchronously settle, then tear down as VS Code would.
+	await delay(50);
+	for (const subscription of context.subscriptions) {
+		try {
+			subscription.dispose();
+		} catch {
+			// Not measured.
+		}
+	}
+	storage.remove();
+	reportResult({
+		requireMs: requiredAt - started,
+		activateMs: activatedAt - requiredAt,
+		totalMs: activatedAt - started,
+		viewsRegisteredMs,
+		error,
+		unknownMembers: [...unknownMembers],
+	});
+}
+
+main().then(
+	() => process.exit(0),
+	(error) => {
+		process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+		process.exit(1);
+	},
+);
