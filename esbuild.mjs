@@ -69,7 +69,10 @@ if (production) {
 	rmSync(join(root, 'dist'), { recursive: true, force: true });
 }
 copyCodicons();
-cpSync(join(root, 'node_modules/sh-syntax/main.wasm'), join(root, 'dist/sh-syntax.wasm')); // The shell parser of src/agent/approval: its own path lookup breaks once bundled.
+// The shell parsers of src/agent/approval, loaded from dist/ (createCommandParser({ wasmDir })): their own path lookups break once bundled.
+cpSync(join(root, 'node_modules/web-tree-sitter/web-tree-sitter.wasm'), join(root, 'dist/web-tree-sitter.wasm'));
+cpSync(join(root, 'node_modules/tree-sitter-bash/tree-sitter-bash.wasm'), join(root, 'dist/tree-sitter-bash.wasm'));
+cpSync(join(root, 'node_modules/sh-syntax/main.wasm'), join(root, 'dist/sh-syntax.wasm'));
 if (watch) {
 	const contexts = await Promise.all(builds.map((options) => esbuild.context(options)));
 	await Promise.all(contexts.map((context) => context.watch()));

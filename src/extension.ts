@@ -1,5 +1,4 @@
 import * as os from 'node:os';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { describeShell, TaskManager } from './background';
 import { once } from './common/event';
@@ -69,8 +68,8 @@ export function activate(context: vscode.ExtensionContext): MeanwhileApi {
 	// The chat and its agent.
 	const apiKey = new ApiKeyStore(context.secrets);
 	subscriptions.push(apiKey);
-	// The shell parser's WebAssembly is copied next to the bundle by the build; loaded on the first command.
-	const parser = createCommandParser({ wasmPath: path.join(__dirname, 'sh-syntax.wasm') });
+	// The shell parsers' WebAssembly (tree-sitter-bash, mvdan/sh) is copied next to the bundle by the build; loaded on the first command.
+	const parser = createCommandParser({ wasmDir: __dirname });
 	let chatView: ChatViewProvider | undefined;
 	const approvals = new ApprovalService(
 		(command, settings) => evaluateCommand(command, settings, parser),

@@ -1,26 +1,53 @@
 /**
- * Loads mvdan/sh (the `sh-syntax` package, compiled to WebAssembly) from a wasm file the caller names.
+ * The two bash parsers a command line goes through, both compiled to WebAssembly:
+ * - tree-sitter-bash (run by `web-tree-sitter`), whose syntax tree `analyze.ts` walks to find what the
+ *   line runs;
+ * - mvdan/sh (the `sh-syntax` package), a second, independent judge (see confirm.ts): a line it rejects
+ *   is unparseable, and what tree-sitter-bash found must read alike to it. Its JavaScript API hands over
+ *   only the top-level statements and their redirections, which is why it cannot do the splitting itself.
  *
- * The package finds its wasm next to its own code, which breaks once esbuild has bundled it into
- * dist/extension.js: the build copies the file to dist/sh-syntax.wasm and the extension passes that path.
+ * The packages find their wasm next to their own code, which breaks once esbuild has bundled them into
+ * dist/extension.js: the build copies the three files to dist/ and the extension names that folder.
  */
 import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
 import type { File as ShFile, ParseError as ShParseError } from 'sh-syntax';
+import type { Language, Node, Parser, Tree } from 'web-tree-sitter';
 
-export type { ShFile };
+export type SyntaxNode = Node;
 
 export interface CommandParserOptions {
-	/** Where main.wasm of sh-syntax is; default: the installed package's own (unit tests, development). */
-	readonly wasmPath?: string;
+	/**
+	 * The folder holding `web-tree-sitter.wasm`, `tree-sitter-bash.wasm` and `sh-syntax.wasm` (the build
+	 * copies them to dist/). Default: each installed package's own file (unit tests, development).
+	 */
+	readonly wasmDir?: string;
 }
 
-/** One bash parser; the wasm is read and compiled once, on the first parse, and reused. */
+/** One of mvdan/sh's top-level statements; offsets in UTF-8 bytes, ends exclusive. */
+export interface ShellStatement {
+	readonly start: number;
+	readonly end: number;
+	/** Its redirections: operator, and where the target word starts and ends. */
+	readonly redirects: readonly { readonly operator: string; readonly start: number; readonly end: number }[];
+}
+
+/** The bash parsers; the wasm is read and compiled once, on the first use, and reused. */
 export interface CommandParser {
-	/** mvdan/sh's syntax tree of `text` as bash; rejects with {@link ShellParseError} on invalid input. */
-	parse(text: string): Promise<ShFile>;
+	/**
+	 * mvdan/sh's top-level statements of `text`. Rejects with {@link ShellParseError} when mvdan/sh does
+	 * not accept the text as bash, or a parser cannot load.
+	 */
+	statements(text: string): Promise<readonly ShellStatement[]>;
+	/**
+	 * tree-sitter-bash's tree of `text`, handed to `read` with a way to parse more texts (words to read
+	 * again). `read` must not keep the nodes: the trees are freed when it returns. Rejects with
+	 * {@link ShellParseError} when a parser cannot load.
+	 */
+	tree<T>(text: string, read: (root: SyntaxNode, parseMore: (text: string) => SyntaxNode) => T): Promise<T>;
 }
 
-/** The input is not valid bash, or the parser could not be loaded (then `unavailable` is true). */
+/** The input is not valid bash, or a parser could not be loaded (then `unavailable` is true). */
 export class ShellParseError extends Error {
 	constructor(
 		message: string,
@@ -47,7 +74,10 @@ interface ShSyntaxModule {
 	readonly LangVariant: { readonly LangBash: number };
 }
 
+type TreeSitterModule = typeof import('web-tree-sitter');
+
 let shSyntax: ShSyntaxModule | undefined;
+let treeSitter: TreeSitterModule | undefined;
 
 /**
  * The package's Go runtime (vendors/wasm_exec.cjs) copies `require` and `fs` onto the global object when
@@ -71,14 +101,52 @@ function loadShSyntax(): ShSyntaxModule {
 	return shSyntax;
 }
 
-/**
- * The installed package's wasm. Named through a variable so esbuild leaves the lookup alone (it would
- * warn that it cannot bundle it); bundled code is expected to pass `wasmPath` instead.
- */
-const packagedWasm = 'sh-syntax/main.wasm';
+function loadTreeSitter(): TreeSitterModule {
+	treeSitter ??= require('web-tree-sitter') as TreeSitterModule;
+	return treeSitter;
+}
 
-function defaultWasmPath(): string {
-	return require.resolve(packagedWasm);
+/**
+ * The installed packages' wasm files. Named through variables so esbuild leaves the lookups alone (it
+ * would warn that it cannot bundle them); bundled code is expected to pass `wasmDir` instead.
+ */
+const packagedWasm = {
+	runtime: 'web-tree-sitter/web-tree-sitter.wasm',
+	bash: 'tree-sitter-bash/tree-sitter-bash.wasm',
+	shSyntax: 'sh-syntax/main.wasm',
+};
+
+/** The names the build gives the files in `wasmDir`. */
+const wasmFileNames = {
+	runtime: 'web-tree-sitter.wasm',
+	bash: 'tree-sitter-bash.wasm',
+	shSyntax: 'sh-syntax.wasm',
+} as const;
+
+function wasmPath(options: CommandParserOptions, file: keyof typeof wasmFileNames): string {
+	return options.wasmDir !== undefined ? path.join(options.wasmDir, wasmFileNames[file]) : require.resolve(packagedWasm[file]);
+}
+
+/**
+ * web-tree-sitter's runtime is one per process: the first parser to load it names its wasm, and a load
+ * that failed (a missing file) is tried again by the next.
+ */
+let runtimeLoading: Promise<void> | undefined;
+
+function loadRuntime(file: string): Promise<void> {
+	runtimeLoading ??= (async () => {
+		// Read here, so that a missing file fails in our hands rather than in the runtime's own loader,
+		// which prints to the console; `locateFile` keeps its lookups in the same folder.
+		const bytes = await fs.readFile(file);
+		await loadTreeSitter().Parser.init({
+			wasmBinary: bytes,
+			locateFile: (name: string) => path.join(path.dirname(file), name),
+		});
+	})();
+	runtimeLoading.catch(() => {
+		runtimeLoading = undefined;
+	});
+	return runtimeLoading;
 }
 
 /** The first line only: Node's "Cannot find module" message goes on with the whole require stack. */
@@ -90,16 +158,25 @@ function isShParseError(error: unknown): error is ShParseError {
 	return error instanceof Error && typeof (error as Partial<ShParseError>).Text === 'string';
 }
 
-export function createCommandParser(options: CommandParserOptions = {}): CommandParser {
-	let loading: Promise<Processor> | undefined;
+interface Loaded {
+	readonly processor: Processor;
+	readonly parser: Parser;
+}
 
-	const load = (): Promise<Processor> => {
+export function createCommandParser(options: CommandParserOptions = {}): CommandParser {
+	let loading: Promise<Loaded> | undefined;
+
+	const load = (): Promise<Loaded> => {
 		loading ??= (async () => {
-			const wasmPath = options.wasmPath ?? defaultWasmPath();
-			const bytes = await fs.readFile(wasmPath);
+			const [shBytes, bashBytes] = await Promise.all([fs.readFile(wasmPath(options, 'shSyntax')), fs.readFile(wasmPath(options, 'bash')), loadRuntime(wasmPath(options, 'runtime'))]);
 			// Compiled once; each parse only instantiates it (the package runs a fresh Go instance per call).
-			const compiled = await webAssembly.compile(bytes);
-			return loadShSyntax().getProcessor((imports) => webAssembly.instantiate(compiled, imports));
+			const compiled = await webAssembly.compile(shBytes);
+			const processor = loadShSyntax().getProcessor((imports) => webAssembly.instantiate(compiled, imports));
+			const { Language: LanguageClass, Parser: ParserClass } = loadTreeSitter();
+			const bash: Language = await LanguageClass.load(bashBytes);
+			const parser = new ParserClass();
+			parser.setLanguage(bash);
+			return { processor, parser };
 		})();
 		// A failed load (missing file) is not kept: the next parse tries again.
 		loading.catch(() => {
@@ -108,19 +185,47 @@ export function createCommandParser(options: CommandParserOptions = {}): Command
 		return loading;
 	};
 
+	const loaded = async (): Promise<Loaded> => {
+		try {
+			return await load();
+		} catch (error) {
+			throw new ShellParseError(`the shell parser could not be loaded (${errorText(error)})`, true);
+		}
+	};
+
 	return {
-		async parse(text: string): Promise<ShFile> {
-			let processor: Processor;
+		async statements(text: string): Promise<readonly ShellStatement[]> {
+			const { processor } = await loaded();
+			let file: ShFile;
 			try {
-				processor = await load();
-			} catch (error) {
-				throw new ShellParseError(`the shell parser could not be loaded (${errorText(error)})`, true);
-			}
-			try {
-				return await processor(text, { keepComments: false, variant: loadShSyntax().LangVariant.LangBash });
+				file = await processor(text, { keepComments: false, variant: loadShSyntax().LangVariant.LangBash });
 			} catch (error) {
 				const message = isShParseError(error) && error.Pos ? `${error.Text} (line ${error.Pos.Line}, column ${error.Pos.Col})` : errorText(error);
 				throw new ShellParseError(message);
+			}
+			return file.Stmts.map((statement) => ({
+				start: statement.Pos.Offset,
+				end: statement.End.Offset,
+				redirects: statement.Redirs.map((redirect) => ({ operator: redirect.Op, start: redirect.Word.Pos.Offset, end: redirect.Word.End.Offset })),
+			}));
+		},
+
+		async tree<T>(text: string, read: (root: SyntaxNode, parseMore: (text: string) => SyntaxNode) => T): Promise<T> {
+			const { parser } = await loaded();
+			// From here on all is synchronous: no other line's parse can come between.
+			const trees: Tree[] = [];
+			const parse = (source: string): SyntaxNode => {
+				const tree = parser.parse(source);
+				if (!tree) {
+					throw new ShellParseError('tree-sitter-bash returned no tree');
+				}
+				trees.push(tree);
+				return tree.rootNode;
+			};
+			try {
+				return read(parse(text), parse);
+			} finally {
+				trees.forEach((tree) => tree.delete());
 			}
 		},
 	};
@@ -128,7 +233,7 @@ export function createCommandParser(options: CommandParserOptions = {}): Command
 
 let sharedParser: CommandParser | undefined;
 
-/** A parser over the installed package's wasm, shared by the calls that pass none (unit tests, tools). */
+/** A parser over the installed packages' wasm, shared by the calls that pass none (unit tests, tools). */
 export function defaultCommandParser(): CommandParser {
 	sharedParser ??= createCommandParser();
 	return sharedParser;

@@ -1,7 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { analyzeCommand, defaultCommandParser, type CommandAnalysis, type SubCommand } from '../../../src/agent/approval';
-import { parseScript, type Script, type Word } from '../../../src/agent/approval/shellSyntax';
-import { verifyStructure } from '../../../src/agent/approval/verify';
+import { analyzeCommand, defaultCommandParser, type CommandAnalysis, type CommandParser, type SubCommand } from '../../../src/agent/approval';
 
 async function analyzed(line: string): Promise<Extract<CommandAnalysis, { ok: true }>> {
 	const analysis = await analyzeCommand(line);
@@ -121,13 +119,16 @@ describe('analyzeCommand', function () {
 			['trap', "trap 'rm -rf /' EXIT", /`trap` runs a string/],
 			['a function definition', 'npm() { rm -rf /; }; npm test', /defines a function `npm`/, ['rm -rf /', 'npm test']],
 			['a program name from an expansion', '$CMD --version', /program name comes from an expansion/],
-			['a program name that is a pattern', '{rm,-rf,/}', /program name is a pattern/],
+			['a program name that is a pattern', 'r*m -rf /', /program name is a pattern/],
+			['a program name that is a bracket pattern', '/bin/r[m] -rf /', /program name is a pattern/],
 			['arithmetic on a variable', "x='a[$(id)]'; echo $((x))", /arithmetic on variables/],
 			['let', 'let x=1+2', /`let`/],
 			['a variable name with a subscript given to a builtin', "printf -v 'a[$(id)]' %s 1", /array element/],
 			['an indirect expansion', 'echo ${!name}', /indirect expansion/],
 			['setting PATH for later commands', 'PATH=./evil-bin; npm test', /sets `PATH`/],
 			['exporting PATH for later commands', 'export PATH=./evil-bin:$PATH && npm test', /sets `PATH`/],
+			['an alias for later commands', 'alias ls=rm; ls', /`alias` changes what a later command runs/],
+			['hash -p for later commands', 'hash -p ./evil ls; ls', /`hash` changes what a later command runs/],
 		];
 		for (const [what, line, reason, subCommands] of cases) {
 			it(`asks for ${what}: ${line.replace(/\n/g, '⏎')}`, async () => {
@@ -166,38 +167,77 @@ describe('analyzeCommand', function () {
 			assert.match(analysis.ok ? '' : analysis.reason, /^could not parse: reached EOF without closing quote/);
 		});
 
-		it('reports constructs the structure reader does not know as unparseable', async () => {
-			for (const line of ['arr=(1 2 3); echo ${arr[0]}', 'echo @(a|b)', 'select x in a b; do echo $x; done', 'coproc cat']) {
+		it('reports constructs tree-sitter-bash or the walk does not know as unparseable', async () => {
+			for (const line of ['echo @(a|b)', 'coproc cat', '{rm,-rf,/}', 'cat <<A <<B\nx\nA\ny\nB', 'cmd <> file']) {
 				const analysis = await analyzeCommand(line);
 				assert.equal(analysis.ok, false, line);
 			}
 		});
 
-		it('treats a structure mvdan/sh does not confirm as unparseable', async () => {
-			const parser = defaultCommandParser();
-			// Statements the line does not have: as if `;` inside quotes had been taken for a separator.
+		it('treats statements mvdan/sh reads otherwise than tree-sitter-bash as unparseable', async () => {
+			const real = defaultCommandParser();
 			const line = "echo 'a; rm x'";
-			const split = parseScript('echo a; rm x');
-			assert.match((await verifyStructure(line, split, await parser.parse(line), parser)) ?? '', /statements/);
-
-			// A word that is two words and an operator to bash: as if `&&` had been read as text.
-			const twoCommands = 'echo a&&b';
-			const word = (text: string, start: number): Word => ({ kind: 'word', start, end: start + text.length, text, parts: [{ kind: 'literal', start, end: start + text.length, value: text }] });
-			const words = [word('echo', 0), word('a&&b', 5)];
-			const script: Script = {
-				source: twoCommands,
-				start: 0,
-				end: twoCommands.length,
-				statements: [
-					{
-						start: 0,
-						end: twoCommands.length,
-						background: false,
-						pipelines: [{ start: 0, end: twoCommands.length, negated: false, timed: false, commands: [{ kind: 'simple', start: 0, end: 9, assignments: [], words, redirects: [], elements: words }] }],
-					},
-				],
+			// As if one of the parsers had taken the `;` inside the quotes for a separator.
+			const disagreeing: CommandParser = {
+				statements: async (text) => (text === line ? [...(await real.statements(text)), { start: 9, end: 13, redirects: [] }] : real.statements(text)),
+				tree: (text, read) => real.tree(text, read),
 			};
-			assert.match((await verifyStructure(twoCommands, script, await parser.parse(twoCommands), parser)) ?? '', /the word `a&&b`/);
+			const analysis = await analyzeCommand(line, disagreeing);
+			assert.equal(analysis.ok, false);
+			assert.match(analysis.ok ? '' : analysis.reason, /tree-sitter-bash and mvdan\/sh read the statements of the line differently/);
+		});
+
+		it('treats a word or nested list mvdan/sh reads otherwise than tree-sitter-bash as unparseable', async () => {
+			const real = defaultCommandParser();
+			// As if mvdan/sh had ended the first word it was shown one character earlier.
+			const shorterWords: CommandParser = {
+				statements: async (text) => {
+					const statements = await real.statements(text);
+					return text.startsWith(': > ') ? statements.map((statement, index) => (index === 0 ? { ...statement, redirects: statement.redirects.map((redirect) => ({ ...redirect, end: redirect.end - 1 })) } : statement)) : statements;
+				},
+				tree: (text, read) => real.tree(text, read),
+			};
+			const word = await analyzeCommand('npm test', shorterWords);
+			assert.match(word.ok ? '' : word.reason, /^could not parse: mvdan\/sh reads the word `npm` otherwise than tree-sitter-bash/);
+			// As if mvdan/sh had found one statement more in the subshell's list.
+			const moreStatements: CommandParser = {
+				statements: async (text) => {
+					const statements = await real.statements(text);
+					const list = text.split('\n').indexOf('a; b') >= 0 ? Buffer.byteLength(text.slice(0, text.indexOf('a; b\n'))) : -1;
+					const extra = { start: list + 2, end: list + 3, redirects: [] };
+					return list < 0 ? statements : [...statements, extra].sort((left, right) => left.start - right.start);
+				},
+				tree: (text, read) => real.tree(text, read),
+			};
+			const list = await analyzeCommand('(a; b)', moreStatements);
+			assert.match(list.ok ? '' : list.reason, /^could not parse: mvdan\/sh reads the statements of `a; b` otherwise than tree-sitter-bash/);
+		});
+
+		it('asks where tree-sitter-bash hides an operator in a word, skips text or swaps here-documents', async () => {
+			for (const line of [
+				'(echo == x && rm -rf /)',
+				'(echo =~ x; rm -rf /)',
+				// bash joins `r\<newline>m` into `rm`; tree-sitter-bash reads two words.
+				'echo hi; r\\\nm -rf /',
+				// A carriage return is part of a word to bash; tree-sitter-bash drops it.
+				'echo hi\r\nls',
+				"a <<'EOF' | { b; } <<EOF\n$(not run)\nEOF\n$(runs)\nEOF",
+			]) {
+				const analysis = await analyzeCommand(line);
+				assert.equal(analysis.ok, false, line);
+			}
+		});
+
+		it("recovers the `-` tree-sitter-bash drops before a here-document (`python3 - <<'EOF'`)", async () => {
+			const [python] = (await analyzed("python3 - <<'EOF'\nprint(1)\nEOF")).subCommands;
+			assert.deepEqual(python, { text: "python3 - <<'EOF'", name: 'python3', args: ['-'] } satisfies SubCommand);
+		});
+
+		it('asks for a line mvdan/sh rejects even where tree-sitter-bash reads a tree', async () => {
+			for (const line of ['f() echo hi', 'echo a | | b']) {
+				const analysis = await analyzeCommand(line);
+				assert.equal(analysis.ok, false, line);
+			}
 		});
 
 		it('reports hostile nesting as unparseable instead of failing', async () => {
@@ -208,15 +248,82 @@ describe('analyzeCommand', function () {
 			assert.equal((await analyzeCommand('ls')).ok, true, 'the parser still works afterwards');
 		});
 
-		it('checks lines with more words than one probe holds', async () => {
+		it('checks lines with many words', async () => {
 			const analysis = await analyzed('echo ' + 'word "two words" '.repeat(700));
 			assert.equal(analysis.subCommands[0].args.length, 1400);
 		});
 
-		it('agrees with mvdan/sh on a realistic line', async () => {
+		it('reads a realistic line', async () => {
 			const line = 'git commit -m "$(cat <<\'EOF\'\nmsg\n\nbody\nEOF\n)" && git log --format=\'%H %s\' -n 1 | cat';
-			const parser = defaultCommandParser();
-			assert.equal(await verifyStructure(line, parseScript(line), await parser.parse(line), parser), undefined);
+			assert.deepEqual(await texts(line), ["cat <<'EOF'", 'git commit -m "$(cat <<\'EOF\'\nmsg\n\nbody\nEOF\n)"', "git log --format='%H %s' -n 1", 'cat']);
+		});
+	});
+
+	describe("split by tree-sitter-bash's syntax tree", () => {
+		it('finds a nested if in a subshell in a pipeline, with its loop, here-document and case', async () => {
+			const line = [
+				'echo start | (if [ -f a ]; then while read -r l; do grep -n "$l" b; done; else cat <<EOF',
+				'$(date)',
+				'EOF',
+				'fi) | sort -u && { for f in *.ts; do case "$f" in *.d.ts) : skip;; *) wc -l "$f";; esac; done; }',
+			].join('\n');
+			assert.deepEqual(await texts(line), ['echo start', '[ -f a ]', 'read -r l', 'grep -n "$l" b', 'date', 'cat <<EOF', 'sort -u', ': skip', 'wc -l "$f"']);
+		});
+
+		it('gives redirections written after a list or pipeline to its last command, as bash does', async () => {
+			assert.deepEqual(await texts('a && b > out'), ['a', 'b >out']);
+			assert.deepEqual(await texts('a | b 2>&1 >> log; c'), ['a', 'b 2>&1 >>log', 'c']);
+			assert.deepEqual(await texts('! a || b < in'), ['a', 'b <in']);
+			assert.deepEqual(await texts('{ a; } > out && b'), ['a', 'b']);
+		});
+
+		it('keeps the commands tree-sitter-bash hangs on a here-document', async () => {
+			assert.deepEqual(await texts('cat <<EOF | grep x > out && echo done\nbody $(id)\nEOF\nls'), ['id', 'cat <<EOF', 'grep x >out', 'echo done', 'ls']);
+			assert.deepEqual(await texts('cat <<EOF > out 2>&1 || echo failed\nbody\nEOF'), ['cat <<EOF >out 2>&1', 'echo failed']);
+		});
+
+		it('reads a word tree-sitter-bash splits as the one word bash reads', async () => {
+			const [, echo] = (await analyzed('echo a>(rm x)b')).subCommands;
+			assert.deepEqual(echo, { text: 'echo a>(rm x)b', name: 'echo', args: ['a>(rm x)b'] } satisfies SubCommand);
+		});
+
+		it('reads builtins tree-sitter-bash gives nodes of their own as commands', async () => {
+			assert.deepEqual(await texts('local x=$(id) y; unset z; export A=1; [ -n "$x" ] > /dev/null'), ['id', 'local x=$(id) y', 'unset z', 'export A=1', '[ -n "$x" ] >/dev/null']);
+			const [declare] = (await analyzed("declare -r 'A'=1")).subCommands;
+			assert.deepEqual(declare.args, ['-r', 'A=1']);
+		});
+
+		it('reads `time` as the keyword where bash does, and as the program /usr/bin/time elsewhere', async () => {
+			const keyword = (await analyzed('time -p FOO=1 make && ! time ls')).subCommands;
+			assert.deepEqual(
+				keyword.map((subCommand) => [subCommand.text, subCommand.name, subCommand.wrapper]),
+				[
+					['FOO=1 make', 'make', undefined],
+					['ls', 'ls', undefined],
+				],
+			);
+			const [, program] = (await analyzed('a | time -v ls')).subCommands;
+			assert.deepEqual([program.text, program.wrapper], ['ls', 'time -v ls']);
+		});
+
+		it('reads arrays, select loops and arithmetic for loops', async () => {
+			const arrays = await analyzed('arr=(1 "$(id)") && echo "${arr[@]}"');
+			assert.deepEqual(arrays.subCommands.map((subCommand) => subCommand.text), ['id', 'echo "${arr[@]}"']);
+			assert.deepEqual(arrays.alwaysAsk, ['command substitution `$(id)`']);
+			assert.match((await analyzed('arr=([$i]=1)')).alwaysAsk.join(), /array subscript evaluated as arithmetic/);
+			assert.deepEqual(await texts('select x in a b; do echo "$x"; break; done'), ['echo "$x"', 'break']);
+			const loop = await analyzed('for ((i = 0; i < 3; i++)); do echo $i; done');
+			assert.deepEqual(loop.subCommands.map((subCommand) => subCommand.text), ['echo $i']);
+			assert.match(loop.alwaysAsk.join(), /arithmetic on variables/);
+		});
+
+		it('reads again what tree-sitter-bash leaves as text, or asks', async () => {
+			// Single quotes inside a double-quoted `${…}` are text to bash, which runs the substitution.
+			const quoted = await analyzed(`echo "\${x:-'$(id)'}"`);
+			assert.deepEqual(quoted.subCommands.map((subCommand) => subCommand.text), ['id', `echo "\${x:-'$(id)'}"`]);
+			// Escaped backquotes nest a substitution in backquotes, which tree-sitter-bash reads as a word.
+			const nested = await analyzeCommand('echo `echo \\`id\\``');
+			assert.equal(nested.ok, false);
 		});
 	});
 });

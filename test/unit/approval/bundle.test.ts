@@ -21,12 +21,14 @@ function repositoryRoot(): string {
  */
 const child = `
 const path = require('node:path');
+const globalsBefore = new Set(Object.getOwnPropertyNames(globalThis));
 const approval = require(path.join(__dirname, 'approval.js'));
 (async () => {
-	const parser = approval.createCommandParser({ wasmPath: path.join(__dirname, 'sh-syntax.wasm') });
-	const analysis = await approval.analyzeCommand('npm test && git status; echo $(date) | wc -l', parser);
+	const parser = approval.createCommandParser({ wasmDir: __dirname });
+	const analysis = await approval.analyzeCommand('npm test && git status; echo $(date) | (if true; then wc -l; fi)', parser);
 	const decision = await approval.evaluateCommand('npm test && git status', { mode: 'auto', allow: ['npm test', 'git status'] }, parser);
-	const leftGlobals = ['require', 'fs'].filter((name) => Object.prototype.hasOwnProperty.call(globalThis, name));
+	// The Go runtime of sh-syntax needs \`Go\` on the global object; nothing else may be left there.
+	const leftGlobals = Object.getOwnPropertyNames(globalThis).filter((name) => !globalsBefore.has(name) && name !== 'Go');
 	process.stdout.write(JSON.stringify({ analysis, decision: decision.decision, leftGlobals }));
 })().catch((error) => {
 	process.stderr.write(String(error && error.stack));
@@ -41,7 +43,7 @@ describe('approval bundled with esbuild', function () {
 	before(async () => {
 		const root = repositoryRoot();
 		folder = fs.mkdtempSync(path.join(os.tmpdir(), 'meanwhile-approval-bundle-'));
-		// The options of the extension's own bundle (esbuild.mjs), and the wasm where its build copies it.
+		// The options of the extension's own bundle (esbuild.mjs), and the wasm files where its build copies them.
 		await esbuild.build({
 			entryPoints: [path.join(root, 'src/agent/approval/index.ts')],
 			outfile: path.join(folder, 'approval.js'),
@@ -51,6 +53,8 @@ describe('approval bundled with esbuild', function () {
 			target: 'node20',
 			logLevel: 'silent',
 		});
+		fs.copyFileSync(path.join(root, 'node_modules/web-tree-sitter/web-tree-sitter.wasm'), path.join(folder, 'web-tree-sitter.wasm'));
+		fs.copyFileSync(path.join(root, 'node_modules/tree-sitter-bash/tree-sitter-bash.wasm'), path.join(folder, 'tree-sitter-bash.wasm'));
 		fs.copyFileSync(path.join(root, 'node_modules/sh-syntax/main.wasm'), path.join(folder, 'sh-syntax.wasm'));
 		fs.writeFileSync(path.join(folder, 'run.js'), child);
 	});
@@ -59,22 +63,24 @@ describe('approval bundled with esbuild', function () {
 		fs.rmSync(folder, { recursive: true, force: true });
 	});
 
-	it('holds sh-syntax and its Go runtime instead of requiring them', () => {
+	it('holds web-tree-sitter, sh-syntax and its Go runtime instead of requiring them', () => {
 		const source = fs.readFileSync(path.join(folder, 'approval.js'), 'utf8');
-		assert.doesNotMatch(source, /require\(["']sh-syntax["']\)/);
+		assert.doesNotMatch(source, /require\(["'](sh-syntax|web-tree-sitter|tree-sitter-bash)["']\)/);
 		assert.match(source, /global\.Go = class/);
+		assert.match(source, /web-tree-sitter\.wasm/);
 	});
 
-	it('parses and decides with the wasm copied next to it, and leaves no globals of the Go runtime behind', () => {
+	it('parses and decides with the wasm files copied next to it, and leaves no globals behind but Go', () => {
 		const environment = { ...process.env };
 		delete environment.NODE_PATH;
 		const result = spawnSync(process.execPath, [path.join(folder, 'run.js')], { cwd: folder, env: environment, encoding: 'utf8', timeout: 30_000 });
 		assert.equal(result.status, 0, result.stderr);
+		assert.equal(result.stderr, '', 'nothing printed to the console');
 		const output = JSON.parse(result.stdout) as { analysis: { ok: boolean; subCommands: { text: string }[]; alwaysAsk: string[] }; decision: string; leftGlobals: string[] };
 		assert.equal(output.analysis.ok, true);
 		assert.deepEqual(
 			output.analysis.subCommands.map((subCommand) => subCommand.text),
-			['npm test', 'git status', 'date', 'echo $(date)', 'wc -l'],
+			['npm test', 'git status', 'date', 'echo $(date)', 'true', 'wc -l'],
 		);
 		assert.deepEqual(output.analysis.alwaysAsk, ['command substitution `$(date)`']);
 		assert.equal(output.decision, 'allow');

@@ -149,6 +149,13 @@ describe('evaluateCommand', function () {
 	describe('the parser', () => {
 		let folder: string;
 
+		/** The wasm files, under the names the build gives them in dist/. */
+		const copyWasm = () => {
+			fs.copyFileSync(require.resolve('web-tree-sitter/web-tree-sitter.wasm'), path.join(folder, 'web-tree-sitter.wasm'));
+			fs.copyFileSync(require.resolve('tree-sitter-bash/tree-sitter-bash.wasm'), path.join(folder, 'tree-sitter-bash.wasm'));
+			fs.copyFileSync(require.resolve('sh-syntax/main.wasm'), path.join(folder, 'sh-syntax.wasm'));
+		};
+
 		beforeEach(() => {
 			folder = fs.mkdtempSync(path.join(os.tmpdir(), 'meanwhile-approval-'));
 		});
@@ -158,18 +165,18 @@ describe('evaluateCommand', function () {
 		});
 
 		it('asks when the wasm cannot be loaded, and loads it once it is there', async () => {
-			const wasmPath = path.join(folder, 'sh-syntax.wasm');
-			const parser = createCommandParser({ wasmPath });
+			const parser = createCommandParser({ wasmDir: folder });
 			const missing = await evaluateCommand('ls', auto(['ls']), parser);
 			assert.equal(missing.decision, 'ask');
 			assert.match(missing.reasons[0], /the shell parser could not be loaded/);
 
-			fs.copyFileSync(require.resolve('sh-syntax/main.wasm'), wasmPath);
+			copyWasm();
 			assert.equal((await evaluateCommand('ls', auto(['ls']), parser)).decision, 'allow');
 		});
 
 		it('a parser serves concurrent lines', async () => {
-			const parser = createCommandParser({ wasmPath: require.resolve('sh-syntax/main.wasm') });
+			copyWasm();
+			const parser = createCommandParser({ wasmDir: folder });
 			const lines = ['npm test', 'git status && git diff', 'echo $(date)', 'ls | wc -l', 'make'];
 			const results = await Promise.all(lines.map((line) => evaluateCommand(line, auto(['npm test', 'git', 'ls', 'wc', 'make']), parser)));
 			assert.deepEqual(

@@ -1,0 +1,233 @@
+/**
+ * Reading words off tree-sitter-bash's tree: their values once quotes are removed, whether they expand
+ * to other words, and the text tree-sitter-bash left as plain text where bash would expand it.
+ *
+ * tree-sitter-bash is a grammar for editors: where it does not know a construct it sometimes reads it as
+ * plain text instead of failing (`<(…)` inside `${x:-…}`, `\`` nested in backquotes, `'…'` inside a
+ * double-quoted `${…}`). The checks here find such text, so that it is read again or asks, never passes
+ * as a harmless literal.
+ */
+import type { SyntaxNode } from './commandParser';
+
+/** A construct the analysis does not handle, or text tree-sitter-bash may have misread: the line asks. */
+export class UnsupportedSyntaxError extends Error {
+	constructor(message: string) {
+		super(message);
+		this.name = 'UnsupportedSyntaxError';
+	}
+}
+
+export function shorten(text: string): string {
+	const oneLine = text.replace(/\s+/g, ' ').trim();
+	return oneLine.length > 80 ? `${oneLine.slice(0, 77)}…` : oneLine;
+}
+
+/** The named children, comments left out. */
+export function namedChildren(node: SyntaxNode): SyntaxNode[] {
+	return node.namedChildren.filter((child) => child.type !== 'comment');
+}
+
+/** Every child (tokens too) with the field it fills, if any. */
+export function fieldChildren(node: SyntaxNode): { readonly node: SyntaxNode; readonly field: string | null }[] {
+	const children: { node: SyntaxNode; field: string | null }[] = [];
+	for (let index = 0; index < node.childCount; index++) {
+		const child = node.child(index);
+		if (child) {
+			children.push({ node: child, field: node.fieldNameForChild(index) });
+		}
+	}
+	return children;
+}
+
+/**
+ * Whether `text`, read as the inside of a tree-sitter leaf, holds what bash would expand or unquote:
+ * `$` before a name, a brace, bracket or parenthesis; a backquote; unquoted, also `$'`, `$"`, `<(`,
+ * `>(` and quotes. Escaped characters are skipped. Leans towards yes: a yes only makes the text be read
+ * again (or the line ask).
+ */
+export function hasHiddenExpansion(text: string, quoted: boolean): boolean {
+	for (let index = 0; index < text.length; index++) {
+		const character = text[index];
+		const next = text.charAt(index + 1);
+		if (character === '\\') {
+			index++;
+		} else if (character === '`') {
+			return true;
+		} else if (character === '$' && (/[({[A-Za-z0-9_@*#?$!-]/.test(next) || (!quoted && (next === "'" || next === '"')))) {
+			return true;
+		} else if (!quoted && (((character === '<' || character === '>') && next === '(') || character === "'" || character === '"')) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/** Without its escaped characters (each becomes NUL), so that what remains is what bash sees unescaped. */
+export function withoutEscapes(text: string): string {
+	return text.replace(/\\[\s\S]/g, '\0');
+}
+
+/** An unquoted word's value: each backslash escapes the next character; an escaped newline disappears. */
+function unescapeUnquoted(text: string): string {
+	return text.replace(/\\([\s\S])/g, (_match, character: string) => (character === '\n' ? '' : character));
+}
+
+/** The value of the inside of double quotes, where a backslash escapes only `$`, `` ` ``, `"`, `\` and newline. */
+function unescapeDoubleQuoted(text: string): string {
+	return text.replace(/\\([$`"\\\n])/g, (_match, character: string) => (character === '\n' ? '' : character));
+}
+
+/** Tokens tree-sitter-bash gives as words of commands that are their own text (`$`, `==`, `=~`). */
+function isToken(node: SyntaxNode): boolean {
+	return !node.isNamed;
+}
+
+/** The node's value (quotes and escapes removed) when it holds no expansion, else undefined. */
+export function staticValue(node: SyntaxNode): string | undefined {
+	if (isToken(node)) {
+		return node.text;
+	}
+	switch (node.type) {
+		case 'word':
+		case 'regex':
+		case 'extglob_pattern':
+			return hasHiddenExpansion(node.text, false) ? undefined : unescapeUnquoted(node.text);
+		case 'number':
+			return node.namedChildCount === 0 ? node.text : undefined;
+		case 'brace_expression':
+		case 'variable_name':
+			return node.text;
+		case 'raw_string':
+			return node.text.slice(1, -1);
+		case 'ansi_c_string': {
+			// `$'…'` with a backslash escape: its value is not worked out here.
+			const inside = node.text.slice(2, -1);
+			return inside.includes('\\') ? undefined : inside;
+		}
+		case 'string': {
+			const inside = node.text.slice(1, -1);
+			if (namedChildren(node).some((child) => child.type !== 'string_content') || hasHiddenExpansion(inside, true)) {
+				return undefined;
+			}
+			return unescapeDoubleQuoted(inside);
+		}
+		case 'translated_string': {
+			const [string] = namedChildren(node);
+			return string ? staticValue(string) : undefined;
+		}
+		case 'concatenation': {
+			let value = '';
+			for (const child of namedChildren(node)) {
+				const part = staticValue(child);
+				if (part === undefined) {
+					return undefined;
+				}
+				value += part;
+			}
+			return value;
+		}
+		default:
+			return undefined;
+	}
+}
+
+/**
+ * Whether unquoted text of the word could expand to other words: a glob (`*`, `?`, `[…]`) or a brace
+ * expansion (`{a,b}`, `{1..3}`). A lone `[` (the test command) is none.
+ */
+export function isPattern(node: SyntaxNode): boolean {
+	let text = '';
+	let pattern = false;
+	const visit = (part: SyntaxNode): void => {
+		switch (part.type) {
+			case 'word':
+				text += withoutEscapes(part.text);
+				break;
+			case 'number':
+				text += part.text;
+				break;
+			case 'brace_expression':
+			case 'extglob_pattern':
+				pattern = true;
+				break;
+			case 'concatenation':
+				namedChildren(part).forEach(visit);
+				break;
+			default:
+				// Quoted text and expansions: nothing in them is a pattern, and they end a run of text.
+				text += '\0';
+		}
+	};
+	visit(node);
+	return pattern || text.split('\0').some((run) => /[*?]/.test(run) || /\[.*\]/.test(run) || /\{.*(,|\.\.).*\}/.test(run));
+}
+
+/** Nodes whose inside counts as read although tree-sitter-bash gives no node to parts of it (their text). */
+const textNodes = new Set(['string', 'translated_string', 'heredoc_body']);
+
+/** Blanks between tokens: bash separates words at space, tab and newline only (a `\r` is part of a word). */
+const blank = /^[ \t\n]$/;
+/** Characters that end a word by themselves. */
+const wordEnd = /^[ \t\n;&|()<>]?$/;
+
+/**
+ * The runs of characters of `source` that no token of the tree covers, other than blanks and line
+ * continuations. tree-sitter-bash can skip text without any `ERROR` node (`python3 - <<'PY'` loses its
+ * `-`): such a tree is not what bash runs. A line continuation between two characters of words counts
+ * as skipped: bash joins `r\<newline>m` into `rm`, where tree-sitter-bash reads two words.
+ */
+export function skippedText(root: SyntaxNode, source: string): { readonly start: number; readonly end: number }[] {
+	const covered = new Uint8Array(source.length);
+	const pending = [root];
+	while (pending.length > 0) {
+		const node = pending.pop() as SyntaxNode;
+		if (node.childCount === 0 || textNodes.has(node.type)) {
+			covered.fill(1, node.startIndex, node.endIndex);
+		} else {
+			pending.push(...node.children);
+		}
+	}
+	const runs: { start: number; end: number }[] = [];
+	for (let index = 0; index < source.length; index++) {
+		if (covered[index] === 1 || blank.test(source[index])) {
+			continue;
+		}
+		const continuation = source[index] === '\\' && source[index + 1] === '\n';
+		if (continuation && (wordEnd.test(source.charAt(index - 1)) || wordEnd.test(source.charAt(index + 2)))) {
+			index++;
+			continue;
+		}
+		const end = continuation ? index + 2 : index + 1;
+		const last = runs[runs.length - 1];
+		if (last !== undefined && last.end === index) {
+			last.end = end;
+		} else {
+			runs.push({ start: index, end });
+		}
+		index = end - 1;
+	}
+	return runs;
+}
+
+/**
+ * For each index into `text` (UTF-16 units, as JavaScript and web-tree-sitter count) and its end, the
+ * offset in UTF-8 bytes, as mvdan/sh counts; built in one pass.
+ */
+export function byteTable(text: string): Uint32Array {
+	const table = new Uint32Array(text.length + 1);
+	let bytes = 0;
+	for (let unit = 0; unit < text.length; unit++) {
+		table[unit] = bytes;
+		const code = text.charCodeAt(unit);
+		if (code >= 0xd800 && code <= 0xdbff && unit + 1 < text.length) {
+			// A surrogate pair is one four-byte character: its second unit adds nothing.
+			table[unit + 1] = bytes;
+			bytes += 4;
+			unit++;
+			continue;
+		}
+		bytes += code < 0x80 ? 1 : code < 0x800 ? 2 : 3;
+	}
+	table[text.length] = bytes;
+	return table;
+}
