@@ -3,15 +3,7 @@
  * plain data out, and one error type ({@link ModelError}) whatever went wrong, so the loop and its tests
  * do not depend on the SDK's classes or its wire types.
  */
-import Anthropic, {
-	APIConnectionError,
-	APIError,
-	APIUserAbortError,
-	AnthropicError,
-	AuthenticationError,
-	PermissionDeniedError,
-	RateLimitError,
-} from '@anthropic-ai/sdk';
+import type Anthropic from '@anthropic-ai/sdk';
 import type { Logger } from '../common/logger';
 import { nullLogger } from '../common/logger';
 import type {
@@ -128,6 +120,34 @@ export function createModelClient(options: ModelClientOptions): ModelClient {
 
 type SdkStreamEvent = Anthropic.RawMessageStreamEvent;
 
+type Sdk = typeof import('@anthropic-ai/sdk');
+let loadedSdk: Sdk | undefined;
+
+/** Stands in for the SDK's error classes before it is loaded: nothing is an instance of these. */
+class NotAnSdkError extends Error {
+	readonly status?: number;
+	readonly type?: string;
+	readonly apiMessage?: string;
+}
+const NO_SDK_CLASSES = {
+	APIUserAbortError: NotAnSdkError,
+	APIConnectionError: NotAnSdkError,
+	APIError: NotAnSdkError,
+	AuthenticationError: NotAnSdkError,
+	PermissionDeniedError: NotAnSdkError,
+	RateLimitError: NotAnSdkError,
+	AnthropicError: NotAnSdkError,
+};
+
+/**
+ * The SDK is evaluated on the first request, not when the extension loads: evaluating it was most of
+ * the extension's load time (the bundle wraps it in a closure that runs on this first require).
+ */
+function sdk(): Sdk {
+	loadedSdk ??= require('@anthropic-ai/sdk') as Sdk;
+	return loadedSdk;
+}
+
 /** A block as it streams in: tool input is kept as raw text until the block stops. */
 type PartialBlock =
 	| { kind: 'text'; text: string }
@@ -140,7 +160,7 @@ class AnthropicModelClient implements ModelClient {
 	constructor(options: ModelClientOptions) {
 		this._logger = options.logger ?? nullLogger;
 		const logger = this._logger;
-		this._client = new Anthropic({
+		this._client = new (sdk().Anthropic)({
 			// Passed explicitly (even when empty) so the SDK never reads a key from the environment.
 			apiKey: options.apiKey,
 			baseURL: options.baseUrl,
@@ -267,7 +287,7 @@ class AnthropicModelClient implements ModelClient {
 		const partial = blocks.map(toAssistantBlock);
 		// Since SDK 1.9 a tool input that is not JSON fails the whole stream with the parser's
 		// SyntaxError as the cause; the block that broke is the last tool_use whose text does not parse.
-		if (error instanceof AnthropicError && !(error instanceof APIError) && error.cause instanceof SyntaxError) {
+		if (loadedSdk && error instanceof loadedSdk.AnthropicError && !(error instanceof loadedSdk.APIError) && error.cause instanceof SyntaxError) {
 			const broken = [...blocks].reverse().find((block) => block.kind === 'tool_use' && block.raw !== '' && parseObject(block.raw) === undefined);
 			if (broken && broken.kind === 'tool_use') {
 				this._logger.warn(`The model sent tool input that is not JSON for ${broken.name} (${broken.id}).`);
@@ -381,6 +401,8 @@ export function toModelError(error: unknown, partial: readonly AssistantBlock[] 
 	if (error instanceof ModelError) {
 		return error;
 	}
+	// An error of the SDK exists only once the SDK is loaded; without it, the checks below fall through.
+	const { APIUserAbortError, APIConnectionError, APIError, AuthenticationError, PermissionDeniedError, RateLimitError, AnthropicError } = loadedSdk ?? NO_SDK_CLASSES;
 	// Abort first: APIUserAbortError is an APIError without a status.
 	if (error instanceof APIUserAbortError || (error instanceof Error && error.name === 'AbortError')) {
 		return new ModelError({ kind: 'aborted', message: 'Stopped by the user.', ...common });
