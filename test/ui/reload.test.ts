@@ -72,4 +72,29 @@ describe('workbench: nothing is lost when the window reloads', function () {
 		assert.equal(roles.at(-1), 'user');
 		assert.match(JSON.stringify(last.body.messages), /question interrupted by a reload/);
 	});
+
+	it('keeps a task marked Leave Running on Exit running across the reload, re-adopted, and cancels it after', async () => {
+		const page = workbench!.page;
+		await workbench!.runCommand('Meanwhile: Run in Background…');
+		const input = page.locator('.quick-input-widget input.input');
+		await input.fill('while true; do echo kept-alive-tick; sleep 0.5; done');
+		await input.press('Enter');
+		const row = page.locator('.pane-body .monaco-list-row', { hasText: 'kept-alive-tick' }).first();
+		await row.locator('.label-description', { hasText: /^running/ }).waitFor({ timeout: 30_000 });
+		await workbench!.runCommand('Meanwhile: Leave Running on Exit');
+		const picker = page.locator('.quick-input-widget input.input');
+		await page.locator('.quick-input-list .monaco-list-row', { hasText: 'kept-alive-tick' }).first().waitFor({ timeout: 30_000 });
+		await picker.fill('kept-alive-tick');
+		await picker.press('Enter');
+		await row.locator('.label-description', { hasText: /kept on exit/ }).waitFor({ timeout: 30_000 });
+
+		await workbench!.reload();
+		await workbench!.openContainer();
+		const rowAfter = page.locator('.pane-body .monaco-list-row', { hasText: 'kept-alive-tick' }).first();
+		// Still running after the reload, and still marked: the new window re-adopted it.
+		await rowAfter.locator('.label-description', { hasText: /^running .*kept on exit/ }).waitFor({ timeout: 30_000 });
+		await rowAfter.hover();
+		await rowAfter.getByRole('button', { name: 'Cancel Task' }).click();
+		await rowAfter.locator('.label-description', { hasText: /^cancelled/ }).waitFor({ timeout: 30_000 });
+	});
 });
