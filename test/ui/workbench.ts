@@ -72,8 +72,20 @@ export class Workbench {
 		}
 		const item = this.page.locator('.activitybar [role="tab"][aria-label^="Meanwhile"], .activitybar a[aria-label^="Meanwhile"]').first();
 		await item.waitFor({ timeout: 30_000 });
-		await item.click();
-		await chatHeader.waitFor({ timeout: 30_000 });
+		// Right after a (re)load the workbench may still restore its layout and swallow a click: try again.
+		for (let attempt = 0; ; attempt++) {
+			if (!(await chatHeader.isVisible())) {
+				await item.click();
+			}
+			try {
+				await chatHeader.waitFor({ timeout: 7_500 });
+				return;
+			} catch (error) {
+				if (attempt >= 3) {
+					throw error;
+				}
+			}
+		}
 	}
 
 	/** The chat webview's document. */
