@@ -422,14 +422,40 @@ export class MarkdownBlock {
 	private partNodes: Node[][] | undefined;
 	private stream: StreamingMarkdown | undefined;
 
+	/** Whether the block shows its text unformatted until {@link renderFull} (see {@link renderPlain}). */
+	private plain = false;
+
 	constructor(readonly model: TextBlockModel) {}
 
 	get dirty(): boolean {
 		return this.renderedText !== this.model.text;
 	}
 
+	/** Whether the block still shows its plain text, waiting for {@link renderFull}. */
+	get pending(): boolean {
+		return this.plain;
+	}
+
+	/**
+	 * Shows the text unformatted, as a cheap stand-in until the block comes near the viewport: it reads,
+	 * finds and copies the same as the formatted text, without parsing or highlighting.
+	 */
+	renderPlain(): void {
+		this.el.classList.add('markdown-plain');
+		this.el.textContent = this.model.text;
+		this.plain = true;
+		this.parts = [];
+		this.partNodes = undefined;
+		this.stream = undefined;
+		this.renderedText = undefined;
+	}
+
 	/** Renders the whole block at once (a finished reply). */
 	renderFull(): void {
+		if (this.plain) {
+			this.plain = false;
+			this.el.classList.remove('markdown-plain');
+		}
 		const parts = renderMarkdownBlocks(this.model.text);
 		this.el.innerHTML = parts.join('');
 		this.parts = parts;
@@ -446,6 +472,10 @@ export class MarkdownBlock {
 	renderIncremental(final = false): void {
 		if (!this.dirty && !(final && this.stream)) {
 			return;
+		}
+		if (this.plain) {
+			this.plain = false;
+			this.el.classList.remove('markdown-plain');
 		}
 		let parts: string[];
 		if (final) {
@@ -507,17 +537,40 @@ export class AssistantMessage {
 	private readonly body: HTMLElement;
 	private views: BlockView[] = [];
 	private streaming = false;
+	/** Whether new finished text blocks are shown as plain text until {@link hydrate}. */
+	private deferMarkdown: boolean;
 
+	/**
+	 * `deferMarkdown`: show the text of a finished reply unformatted until {@link hydrate} (an old reply
+	 * far from the viewport); the article, its name and its text are there at once.
+	 */
 	constructor(
 		public item: Extract<ItemModel, { kind: 'assistant' }>,
 		private readonly ctx: RenderContext,
+		deferMarkdown = false,
 	) {
+		this.deferMarkdown = deferMarkdown && !item.streaming;
 		this.el = h('article', { className: 'message assistant', attrs: { 'aria-label': 'Meanwhile', 'data-item-id': item.id } });
 		const header = messageHeader('Meanwhile', 'sparkle');
 		header.append(icon('loading', true, 'message-progress'));
 		this.body = h('div', { className: 'message-body' });
 		this.el.append(header, this.body);
 		this.update(item, false);
+	}
+
+	/** Whether some text is still shown unformatted (see {@link hydrate}). */
+	get pending(): boolean {
+		return this.views.some((view) => view.kind === 'text' && view.block.pending);
+	}
+
+	/** Formats the text shown unformatted so far, and stops deferring. */
+	hydrate(): void {
+		this.deferMarkdown = false;
+		for (const view of this.views) {
+			if (view.kind === 'text' && view.block.pending) {
+				view.block.renderFull();
+			}
+		}
 	}
 
 	/** Takes a new version of the item, keeping what did not change. */
@@ -597,7 +650,11 @@ export class AssistantMessage {
 			if (existing?.kind === 'text') {
 				if (existing.block.model.text !== block.text) {
 					existing.block.model.text = block.text;
-					existing.block.renderIncremental(!this.item.streaming);
+					if (existing.block.pending && !this.item.streaming) {
+						existing.block.renderPlain();
+					} else {
+						existing.block.renderIncremental(!this.item.streaming);
+					}
 				}
 				const index = this.item.blocks.indexOf(block);
 				if (index >= 0) {
@@ -608,6 +665,8 @@ export class AssistantMessage {
 			const markdownBlock = new MarkdownBlock(block);
 			if (incremental && this.item.streaming) {
 				markdownBlock.renderIncremental();
+			} else if (this.deferMarkdown && !this.item.streaming) {
+				markdownBlock.renderPlain();
 			} else {
 				markdownBlock.renderFull();
 			}

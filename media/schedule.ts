@@ -1,4 +1,48 @@
-/** Timing helpers (no DOM): a trailing debounce and a throttle that always delivers the last call. */
+/**
+ * Timing helpers (no DOM): a trailing debounce, a throttle that always delivers the last call, and a
+ * prompt yield to the event loop for time-sliced work.
+ */
+
+type Task = () => void;
+interface PostTaskScheduler {
+	postTask(callback: Task, options?: { priority?: 'user-blocking' | 'user-visible' | 'background' }): Promise<unknown>;
+}
+interface Port {
+	onmessage: ((event: unknown) => void) | null;
+	postMessage(message: unknown): void;
+}
+
+/**
+ * Returns a function that runs a callback in a new task as soon as possible, letting input and
+ * rendering in between: `scheduler.postTask` where there is one, else a MessageChannel, else
+ * `setTimeout(0)` (which browsers clamp to ≥ 4 ms after a few nested calls, hence the others).
+ */
+export function taskYielder(scope: Record<string, unknown> = globalThis as unknown as Record<string, unknown>): (callback: Task) => void {
+	const scheduler = scope.scheduler as PostTaskScheduler | undefined;
+	if (scheduler && typeof scheduler.postTask === 'function') {
+		return (callback) => {
+			scheduler.postTask(callback, { priority: 'user-visible' }).catch(() => undefined);
+		};
+	}
+	const Channel = scope.MessageChannel as (new () => { port1: Port; port2: Port }) | undefined;
+	if (typeof Channel === 'function') {
+		const queue: Task[] = [];
+		let channel: { port1: Port; port2: Port } | undefined;
+		return (callback) => {
+			if (!channel) {
+				channel = new Channel();
+				channel.port1.onmessage = () => {
+					queue.shift()?.();
+				};
+			}
+			queue.push(callback);
+			channel.port2.postMessage(undefined);
+		};
+	}
+	return (callback) => {
+		setTimeout(callback, 0);
+	};
+}
 
 export interface Scheduled<A extends unknown[]> {
 	(...args: A): void;

@@ -25,7 +25,7 @@ import {
 	updateTaskRow,
 	type RenderContext,
 } from './render';
-import { throttle } from './schedule';
+import { taskYielder, throttle } from './schedule';
 import type { Post } from './vscode';
 import { Welcome } from './welcome';
 
@@ -39,6 +39,13 @@ const SLICE_BUDGET = 10;
 const USER_INTENT_MS = 1000;
 /** The newest items are always fully drawn; older ones are drawn only near the viewport (`.lazy`). */
 const EAGER_TAIL = 40;
+/**
+ * How far beyond the viewport an old reply's Markdown is formatted (px): well past what
+ * `content-visibility: auto` draws, so a reply is formatted before it is first laid out.
+ */
+const FORMAT_MARGIN = '1500px 0px';
+/** Time budget of one slice of formatting old replies that came near the viewport (ms). */
+const FORMAT_BUDGET = 8;
 
 export interface TranscriptOptions {
 	/** Whether a new approval card may take the focus (the user is not typing somewhere). */
@@ -78,6 +85,16 @@ export class Transcript {
 	private readonly postScroll: ReturnType<typeof throttle<[number]>>;
 	/** Whether a ResizeObserver keeps the view at the bottom as content grows (no forced layouts then). */
 	private observesSize = false;
+	/** Yields between slices of work without the ≥ 4 ms clamp of nested `setTimeout(0)`. */
+	private readonly yieldTask = taskYielder();
+	/** Watches old replies shown as plain text, to format them as they come near the viewport. */
+	private readonly nearby: IntersectionObserver | undefined;
+	/** Old replies near the viewport, waiting to be formatted. */
+	private formatQueue: AssistantMessage[] = [];
+	private formatScheduled = false;
+	/** Where a restored state should stay scrolled while items around it are being formatted. */
+	private restoreAnchor: { top: number; generation: number; intent: number } | undefined;
+	private scrollCheckFrame: number | undefined;
 
 	constructor(
 		private readonly post: Post,
@@ -125,6 +142,9 @@ export class Transcript {
 			observer.observe(this.el);
 			observer.observe(this.log);
 		}
+		if (typeof IntersectionObserver !== 'undefined') {
+			this.nearby = new IntersectionObserver((records) => this.onNearby(records), { root: this.el, rootMargin: FORMAT_MARGIN });
+		}
 	}
 
 	// -----------------------------------------------------------------------------------------------
@@ -136,6 +156,9 @@ export class Transcript {
 		this.cancelFlush();
 		this.dirty.clear();
 		this.entries.clear();
+		this.nearby?.disconnect();
+		this.formatQueue = [];
+		this.restoreAnchor = undefined;
 		this.log.replaceChildren();
 		if (state.conversationId !== this.conversationId) {
 			this.expanded.clear();
@@ -249,10 +272,15 @@ export class Transcript {
 	// Drawing
 	// -----------------------------------------------------------------------------------------------
 
-	private createEntry(item: ItemModel): Entry | undefined {
+	/** `lazy`: an old item; its Markdown is formatted only once it comes near the viewport. */
+	private createEntry(item: ItemModel, lazy = false): Entry | undefined {
 		try {
 			if (item.kind === 'assistant') {
-				return { kind: 'assistant', view: new AssistantMessage(item, this.ctx) };
+				const view = new AssistantMessage(item, this.ctx, lazy && this.nearby !== undefined);
+				if (view.pending) {
+					this.nearby?.observe(view.el);
+				}
+				return { kind: 'assistant', view };
 			}
 			return { kind: 'simple', item, el: renderSimpleItem(item) };
 		} catch {
@@ -278,8 +306,8 @@ export class Transcript {
 				// Keep what is shown.
 			}
 		} else {
-			const next = this.createEntry(item);
 			const lazy = entryElement(entry).classList.contains('lazy');
+			const next = this.createEntry(item, lazy);
 			if (next?.kind === 'simple' && entry.kind === 'simple' && next.el.tagName === entry.el.tagName) {
 				patchElement(entry.el, next.el);
 				entry.item = next.item;
@@ -374,11 +402,12 @@ export class Transcript {
 			if (this.entries.has(item.id)) {
 				continue;
 			}
-			const entry = this.createEntry(item);
+			const lazy = this.log.childElementCount + elements.length >= EAGER_TAIL;
+			const entry = this.createEntry(item, lazy);
 			if (entry) {
 				this.entries.set(item.id, entry);
 				const el = entryElement(entry);
-				if (this.log.childElementCount + elements.length >= EAGER_TAIL) {
+				if (lazy) {
 					el.classList.add('lazy');
 				}
 				elements.push(el);
@@ -401,7 +430,7 @@ export class Transcript {
 			}
 		}
 		if (this.pending.length > 0) {
-			setTimeout(() => this.drawSlice(generation), 0);
+			this.yieldTask(() => this.drawSlice(generation));
 			return;
 		}
 		this.el.classList.remove('restoring');
@@ -413,19 +442,78 @@ export class Transcript {
 			this.stick = this.isAtBottom();
 			// Items out of view are drawn at an estimated height until they come near the viewport;
 			// once those around the target are drawn, set the position again so it lands where it was.
+			// Old replies around the target are formatted as they come near it: set it again after each.
 			const intent = this.lastUserIntent;
+			this.restoreAnchor = { top, generation, intent };
 			requestAnimationFrame(() =>
 				requestAnimationFrame(() => {
-					if (generation === this.generation && intent === this.lastUserIntent && !this.stick) {
-						this.el.scrollTop = top;
-						this.stick = this.isAtBottom();
-					}
+					this.keepRestoredPosition();
+					setTimeout(() => {
+						if (this.restoreAnchor?.generation === generation) {
+							this.restoreAnchor = undefined;
+						}
+					}, 500);
 				}),
 			);
 		} else if (this.stick) {
 			this.scrollToBottom();
 		}
 		this.restoreTop = undefined;
+	}
+
+	/** While a restored state settles, puts the view back where it was unless the user moved it. */
+	private keepRestoredPosition(): void {
+		const anchor = this.restoreAnchor;
+		if (!anchor) {
+			return;
+		}
+		if (anchor.generation !== this.generation || anchor.intent !== this.lastUserIntent || this.stick) {
+			this.restoreAnchor = undefined;
+			return;
+		}
+		this.el.scrollTop = anchor.top;
+		this.stick = this.isAtBottom();
+	}
+
+	/** Old replies came near the viewport: format them, in slices. */
+	private onNearby(records: IntersectionObserverEntry[]): void {
+		for (const record of records) {
+			if (!record.isIntersecting) {
+				continue;
+			}
+			const target = record.target as HTMLElement;
+			this.nearby?.unobserve(target);
+			const entry = this.entries.get(target.dataset.itemId ?? '');
+			if (entry?.kind === 'assistant' && entry.view.el === target && entry.view.pending) {
+				this.formatQueue.push(entry.view);
+			}
+		}
+		this.scheduleFormat();
+	}
+
+	private scheduleFormat(): void {
+		if (this.formatScheduled || this.formatQueue.length === 0) {
+			return;
+		}
+		this.formatScheduled = true;
+		const generation = this.generation;
+		this.yieldTask(() => {
+			this.formatScheduled = false;
+			if (generation !== this.generation) {
+				return;
+			}
+			const start = performance.now();
+			while (this.formatQueue.length > 0 && performance.now() - start < FORMAT_BUDGET) {
+				const view = this.formatQueue.shift()!;
+				try {
+					view.hydrate();
+				} catch {
+					// Keep the plain text.
+				}
+			}
+			this.keepRestoredPosition();
+			this.scheduleFormat();
+		});
 	}
 
 	private scheduleFlush(): void {
@@ -524,10 +612,26 @@ export class Transcript {
 		}
 	}
 
+	/**
+	 * Scroll positions are read in the next animation frame (still before it is drawn), where the
+	 * layout is due anyway, rather than forcing one from the scroll event.
+	 */
 	private onScroll(): void {
+		if (this.scrollCheckFrame !== undefined) {
+			return;
+		}
+		// The user's intent is judged by when they scrolled, not by when the frame came.
+		const scrolledAt = performance.now();
+		this.scrollCheckFrame = requestAnimationFrame(() => {
+			this.scrollCheckFrame = undefined;
+			this.checkScroll(scrolledAt);
+		});
+	}
+
+	private checkScroll(scrolledAt: number): void {
 		if (this.isAtBottom()) {
 			this.stick = true;
-		} else if (performance.now() - this.lastUserIntent < USER_INTENT_MS) {
+		} else if (scrolledAt - this.lastUserIntent < USER_INTENT_MS) {
 			this.stick = false;
 		}
 		if (this.restoreTop === undefined && this.pending.length === 0) {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { debounce, throttle } from '../../../media/schedule';
+import { debounce, taskYielder, throttle } from '../../../media/schedule';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -39,5 +39,50 @@ describe('media/schedule', () => {
 		now = 250;
 		await sleep(300);
 		assert.deepEqual(calls, [1, 3]);
+	});
+
+	it('taskYielder prefers scheduler.postTask', async () => {
+		const priorities: unknown[] = [];
+		const scheduler = {
+			postTask: (callback: () => void, options?: { priority?: string }) => {
+				priorities.push(options?.priority);
+				return Promise.resolve().then(callback);
+			},
+		};
+		const calls: number[] = [];
+		const yieldTask = taskYielder({ scheduler, MessageChannel: undefined });
+		yieldTask(() => calls.push(1));
+		yieldTask(() => calls.push(2));
+		assert.deepEqual(calls, []);
+		await sleep(0);
+		assert.deepEqual(calls, [1, 2]);
+		assert.deepEqual(priorities, ['user-visible', 'user-visible']);
+	});
+
+	it('taskYielder falls back to one MessageChannel, in order', async () => {
+		let channels = 0;
+		class FakeChannel {
+			port1: { onmessage: ((event: unknown) => void) | null } = { onmessage: null };
+			port2 = { postMessage: () => setTimeout(() => this.port1.onmessage?.({}), 0) };
+			constructor() {
+				channels++;
+			}
+		}
+		const calls: number[] = [];
+		const yieldTask = taskYielder({ MessageChannel: FakeChannel });
+		yieldTask(() => calls.push(1));
+		yieldTask(() => calls.push(2));
+		assert.deepEqual(calls, []);
+		await sleep(10);
+		assert.deepEqual(calls, [1, 2]);
+		assert.equal(channels, 1);
+	});
+
+	it('taskYielder falls back to setTimeout without either', async () => {
+		const calls: number[] = [];
+		taskYielder({})(() => calls.push(1));
+		assert.deepEqual(calls, []);
+		await sleep(10);
+		assert.deepEqual(calls, [1]);
 	});
 });
