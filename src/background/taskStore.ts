@@ -2,26 +2,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Logger } from '../common/logger';
 import { TASK_STATUSES } from '../shared/protocol';
-import type { TaskOrigin, TaskStatus } from './types';
+import type { TaskInfo, TaskStatus } from './types';
 
-/** A task as saved in tasks.json: what the list shows after a reload. The log path is derived, not saved. */
-export interface TaskRecord {
-	readonly id: string;
-	readonly command: string;
-	readonly cwd: string;
-	readonly origin: TaskOrigin;
-	readonly status: TaskStatus;
-	readonly reason?: string;
-	readonly pid?: number;
-	readonly exitCode?: number | null;
-	readonly signal?: string | null;
-	readonly queuedAt: number;
-	readonly startedAt?: number;
-	readonly endedAt?: number;
-	readonly timeoutSeconds?: number;
-	readonly outputBytes: number;
-	readonly leaveRunning?: boolean;
-}
+/**
+ * A task as saved in tasks.json: what the list shows after a reload. The log path is derived, and what
+ * only a live process has (ports, resources, adoption) is not saved.
+ */
+export type TaskRecord = Omit<TaskInfo, 'logPath' | 'ports' | 'resources' | 'adopted'>;
 
 export interface StoredState {
 	/** The number the next task id gets; ids are never reused. */

@@ -13,7 +13,7 @@ import {
 	type RecordedRequest,
 	type WireBlock,
 } from '../../fixtures/fakeAnthropic';
-import { assertNoReplyErrors, assertValidRequests, delay, Harness, isNotice, waitFor } from './harness';
+import { delay, Harness, isNotice, waitFor, checkAndDispose } from './harness';
 
 function notices(request: RecordedRequest): WireBlock[] {
 	return blocksOf(lastMessage(request)).filter(isNotice);
@@ -35,17 +35,7 @@ describe('AgentSession background tasks', function () {
 	let harness: Harness;
 
 	afterEach(async function () {
-		try {
-			// After a failed test these would only hide its message: report them instead.
-			if (this.currentTest?.state === 'failed') {
-				harness.fake.replyErrors.forEach((error) => console.error('A reply function threw:', error));
-			} else {
-				assertNoReplyErrors(harness.fake);
-				assertValidRequests(harness.requests);
-			}
-		} finally {
-			await harness.dispose();
-		}
+		await checkAndDispose(this, harness);
 	});
 
 	describe('notices', () => {

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { StartOptions } from '../../../src/background/types';
 import { blocksOf, lastMessage, lastToolResults, text, toolResultText, toolUse, toolUses, type RecordedRequest } from '../../fixtures/fakeAnthropic';
-import { assertNoReplyErrors, assertValidRequests, delay, Harness, isNotice, waitFor } from './harness';
+import { delay, Harness, isNotice, waitFor, checkAndDispose } from './harness';
 
 /** The text of the request's tool results, in order. */
 function results(request: RecordedRequest): string[] {
@@ -27,16 +27,7 @@ describe('background tools through the agent loop', function () {
 	});
 
 	afterEach(async function () {
-		try {
-			if (this.currentTest?.state === 'failed') {
-				harness.fake.replyErrors.forEach((error) => console.error('A reply function threw:', error));
-			} else {
-				assertNoReplyErrors(harness.fake);
-				assertValidRequests(harness.requests);
-			}
-		} finally {
-			await harness.dispose();
-		}
+		await checkAndDispose(this, harness);
 	});
 
 	function outputOf(id: string): string {

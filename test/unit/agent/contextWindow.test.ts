@@ -14,7 +14,7 @@ import type { Message } from '../../../src/agent/messages';
 import { NOTICE_PREAMBLE } from '../../../src/agent/taskNotice';
 import type { ChatItem } from '../../../src/shared/protocol';
 import { blocksOf, promptTooLong, text, toolResultText, toolUses, type RecordedRequest, type WireBlock } from '../../fixtures/fakeAnthropic';
-import { assertNoReplyErrors, assertValidRequests, Harness } from './harness';
+import { Harness, checkAndDispose } from './harness';
 
 const MARK = /\[… (\d+) characters elided to fit the context window(?:; ([^\n]*))? …\]/;
 
@@ -178,16 +178,7 @@ describe('context window', () => {
 		});
 
 		afterEach(async function () {
-			try {
-				if (this.currentTest?.state === 'failed') {
-					harness.fake.replyErrors.forEach((error) => console.error('A reply function threw:', error));
-				} else {
-					assertNoReplyErrors(harness.fake);
-					assertValidRequests(harness.requests);
-				}
-			} finally {
-				await harness.dispose();
-			}
+			await checkAndDispose(this, harness);
 		});
 
 		function reads(count: number) {

@@ -20,7 +20,7 @@ import {
 	unauthorized,
 } from '../../fixtures/fakeAnthropic';
 import type { ChatItem } from '../../../src/shared/protocol';
-import { assertNoReplyErrors, assertValidRequests, Harness } from './harness';
+import { Harness, checkAndDispose } from './harness';
 
 function errorItems(harness: Harness): Extract<ChatItem, { kind: 'error' }>[] {
 	return harness.items().filter((item): item is Extract<ChatItem, { kind: 'error' }> => item.kind === 'error');
@@ -35,17 +35,7 @@ describe('AgentSession errors', function () {
 	});
 
 	afterEach(async function () {
-		try {
-			// After a failed test these would only hide its message: report them instead.
-			if (this.currentTest?.state === 'failed') {
-				harness.fake.replyErrors.forEach((error) => console.error('A reply function threw:', error));
-			} else {
-				assertNoReplyErrors(harness.fake);
-				assertValidRequests(harness.requests);
-			}
-		} finally {
-			await harness.dispose();
-		}
+		await checkAndDispose(this, harness);
 	});
 
 	it('401 shows an error item offering to set the API key, without retrying', async () => {

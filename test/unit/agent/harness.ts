@@ -196,3 +196,21 @@ export async function waitFor(condition: () => boolean, timeoutMs = 10_000, what
 export function delay(ms: number): Promise<void> {
 	return new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+/**
+ * The end of each test: after a passing test, no reply function threw and every request was valid (roles
+ * alternate, no dangling tool_use); after a failing one those would only hide its message, so they are
+ * printed instead. The harness is disposed either way.
+ */
+export async function checkAndDispose(context: Mocha.Context, harness: Harness): Promise<void> {
+	try {
+		if (context.currentTest?.state === 'failed') {
+			harness.fake.replyErrors.forEach((error) => console.error('A reply function threw:', error));
+		} else {
+			assertNoReplyErrors(harness.fake);
+			assertValidRequests(harness.requests);
+		}
+	} finally {
+		await harness.dispose();
+	}
+}

@@ -17,7 +17,7 @@ import {
 	toolUseBlock,
 	toolUses,
 } from '../../fixtures/fakeAnthropic';
-import { assertNoReplyErrors, assertValidRequests, Harness, isNotice, waitFor } from './harness';
+import { Harness, isNotice, waitFor, checkAndDispose } from './harness';
 
 describe('AgentSession', function () {
 	this.timeout(20_000);
@@ -28,17 +28,7 @@ describe('AgentSession', function () {
 	});
 
 	afterEach(async function () {
-		try {
-			// After a failed test these would only hide its message: report them instead.
-			if (this.currentTest?.state === 'failed') {
-				harness.fake.replyErrors.forEach((error) => console.error('A reply function threw:', error));
-			} else {
-				assertNoReplyErrors(harness.fake);
-				assertValidRequests(harness.requests);
-			}
-		} finally {
-			await harness.dispose();
-		}
+		await checkAndDispose(this, harness);
 	});
 
 	it('streams a plain reply into an assistant item and records one user and one assistant message', async () => {
