@@ -49,13 +49,16 @@ export class ApprovalService extends Disposable {
 	}
 
 	/** The agent's approval hook. */
-	readonly approve = async (toolName: string, command: string, toolUseId?: string): Promise<ApprovalResult> => {
+	readonly approve = async (toolName: string, command: string, toolUseId?: string, signal?: AbortSignal): Promise<ApprovalResult> => {
 		if (!vscode.workspace.isTrusted) {
 			return { allowed: false, reason: UNTRUSTED_COMMAND_REASON };
 		}
+		const settings = readApprovalSettings();
+		// Commands run in PowerShell on Windows, which the shell parser does not read: no rule decides there.
+		const effective = process.platform === 'win32' && settings.mode === 'auto' ? { ...settings, mode: 'ask' as const } : settings;
 		let evaluation: CommandEvaluation;
 		try {
-			evaluation = await this._evaluate(command, readApprovalSettings());
+			evaluation = await this._evaluate(command, effective);
 		} catch (error) {
 			// A policy failure must not run a command unasked: ask the person instead.
 			this._logger.error(`Could not evaluate a command for approval: ${String(error)}`);
@@ -70,9 +73,23 @@ export class ApprovalService extends Disposable {
 			this._logger.info(`Denied by the approval rules: ${command} (${reason})`);
 			return { allowed: false, reason };
 		}
+		if (signal?.aborted) {
+			// Stopped while the command was being analysed: no card and no notification after Stop.
+			return { allowed: false, reason: 'the user stopped the turn' };
+		}
 		const id = toolUseId ?? `approval-${randomUUID()}`;
 		return new Promise<ApprovalResult>((resolve) => {
 			this._pending.set(id, { toolName, command, evaluation, resolve });
+			signal?.addEventListener(
+				'abort',
+				() => {
+					if (this._pending.delete(id)) {
+						resolve({ allowed: false, reason: 'the user stopped the turn' });
+						this._onDidChange.fire(id);
+					}
+				},
+				{ once: true },
+			);
 			this._onDidChange.fire(id);
 			if (!this._isChatVisible()) {
 				void this._notify(id);

@@ -72,6 +72,20 @@ describe('approvals and file changes in the extension host', () => {
 		assert.equal((await card('toolu_ask_deny'))?.state, 'denied');
 	});
 
+	it('withdraws the approval request when the user stops the turn, and runs nothing', async () => {
+		await setApproval('ask', [], []);
+		const marker = uniqueMarker();
+		fake.enqueue(toolUse('bash', { command: `touch ${marker}` }, { id: 'toolu_ask_stop' }));
+		const reply = vscode.commands.executeCommand<string>('meanwhile.sendMessage', 'touch it');
+		await eventuallyAsync(async () => ((await card('toolu_ask_stop'))?.approval ? true : undefined), 'the approval card');
+		await vscode.commands.executeCommand('meanwhile.stopResponse');
+		await reply;
+		const view = await card('toolu_ask_stop');
+		assert.notEqual(view?.state, 'awaitingApproval');
+		assert.equal(view?.approval, undefined, 'the card no longer asks');
+		assert.equal(fs.existsSync(path.join(workspaceFolder(), marker)), false);
+	});
+
 	it('in auto mode runs commands whose every part an allow rule matches, and asks for the rest', async () => {
 		await setApproval('auto', ['echo'], []);
 		const { chat } = await api();

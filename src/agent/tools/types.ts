@@ -10,7 +10,7 @@ import type { WorkspaceFiles } from '../workspace';
 export type ApprovalResult = { readonly allowed: true } | { readonly allowed: false; readonly reason: string };
 
 /** Asked before a command runs (bash, background_run); `toolUseId` ties the question to the call's card. The default allows everything. */
-export type ApproveCommand = (toolName: string, command: string, toolUseId?: string) => Promise<ApprovalResult>;
+export type ApproveCommand = (toolName: string, command: string, toolUseId?: string, signal?: AbortSignal) => Promise<ApprovalResult>;
 
 export const allowAll: ApproveCommand = () => Promise.resolve({ allowed: true });
 
@@ -22,7 +22,7 @@ export function askApproval(context: ToolContext, toolName: string, command: str
 	return new Promise<ApprovalResult>((resolve) => {
 		const onAbort = () => resolve({ allowed: false, reason: 'the user stopped the turn' });
 		context.signal.addEventListener('abort', onAbort, { once: true });
-		context.approve(toolName, command, context.toolUseId).then(
+		context.approve(toolName, command, context.toolUseId, context.signal).then(
 			(result) => {
 				context.signal.removeEventListener('abort', onAbort);
 				// A stop that came while the user was answering wins: nothing starts after Stop.
