@@ -52,39 +52,54 @@ export interface Scheduled<A extends unknown[]> {
 	cancel(): void;
 }
 
+/** The timer and the latest arguments a debounce or throttle holds, with their flush and cancel. */
+class PendingCall<A extends unknown[]> {
+	timer: ReturnType<typeof setTimeout> | undefined;
+	args: A | undefined;
+
+	constructor(private readonly _call: (args: A) => void) {}
+
+	/** Makes the pending call, if there is one. */
+	readonly fire = (): void => {
+		this.timer = undefined;
+		const args = this.args;
+		this.args = undefined;
+		if (args) {
+			this._call(args);
+		}
+	};
+
+	schedule(delayMs: number): void {
+		this.timer = setTimeout(this.fire, delayMs);
+	}
+
+	readonly flush = (): void => {
+		if (this.timer !== undefined) {
+			clearTimeout(this.timer);
+			this.fire();
+		}
+	};
+
+	readonly cancel = (): void => {
+		if (this.timer !== undefined) {
+			clearTimeout(this.timer);
+		}
+		this.timer = undefined;
+		this.args = undefined;
+	};
+}
+
 /** Calls `fn` once `waitMs` have passed without another call, with the last arguments. */
 export function debounce<A extends unknown[]>(fn: (...args: A) => void, waitMs: number): Scheduled<A> {
-	let timer: ReturnType<typeof setTimeout> | undefined;
-	let pending: A | undefined;
-	const run = () => {
-		timer = undefined;
-		const args = pending;
-		pending = undefined;
-		if (args) {
-			fn(...args);
-		}
-	};
+	const call = new PendingCall<A>((args) => fn(...args));
 	const debounced = (...args: A) => {
-		pending = args;
-		if (timer !== undefined) {
-			clearTimeout(timer);
+		call.args = args;
+		if (call.timer !== undefined) {
+			clearTimeout(call.timer);
 		}
-		timer = setTimeout(run, waitMs);
+		call.schedule(waitMs);
 	};
-	debounced.flush = () => {
-		if (timer !== undefined) {
-			clearTimeout(timer);
-			run();
-		}
-	};
-	debounced.cancel = () => {
-		if (timer !== undefined) {
-			clearTimeout(timer);
-		}
-		timer = undefined;
-		pending = undefined;
-	};
-	return debounced;
+	return Object.assign(debounced, { flush: call.flush, cancel: call.cancel });
 }
 
 /**
@@ -93,38 +108,21 @@ export function debounce<A extends unknown[]>(fn: (...args: A) => void, waitMs: 
  */
 export function throttle<A extends unknown[]>(fn: (...args: A) => void, intervalMs: number, now: () => number = Date.now): Scheduled<A> {
 	let last = -Infinity;
-	let timer: ReturnType<typeof setTimeout> | undefined;
-	let pending: A | undefined;
-	const run = () => {
-		timer = undefined;
-		const args = pending;
-		pending = undefined;
-		if (args) {
-			last = now();
-			fn(...args);
-		}
-	};
+	const call = new PendingCall<A>((args) => {
+		last = now();
+		fn(...args);
+	});
 	const throttled = (...args: A) => {
-		pending = args;
+		call.args = args;
+		if (call.timer !== undefined) {
+			return;
+		}
 		const wait = last + intervalMs - now();
-		if (wait <= 0 && timer === undefined) {
-			run();
-		} else if (timer === undefined) {
-			timer = setTimeout(run, Math.max(0, wait));
+		if (wait <= 0) {
+			call.fire();
+		} else {
+			call.schedule(wait);
 		}
 	};
-	throttled.flush = () => {
-		if (timer !== undefined) {
-			clearTimeout(timer);
-			run();
-		}
-	};
-	throttled.cancel = () => {
-		if (timer !== undefined) {
-			clearTimeout(timer);
-		}
-		timer = undefined;
-		pending = undefined;
-	};
-	return throttled;
+	return Object.assign(throttled, { flush: call.flush, cancel: call.cancel });
 }

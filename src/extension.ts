@@ -70,19 +70,18 @@ export function activate(context: vscode.ExtensionContext): MeanwhileApi {
 	subscriptions.push(apiKey);
 	// The shell parsers' WebAssembly (tree-sitter-bash, mvdan/sh) is copied next to the bundle by the build; loaded on the first command.
 	const parser = createCommandParser({ wasmDir: __dirname });
-	let chatView: ChatViewProvider | undefined;
-	const approvals = new ApprovalService(
+	// The approvals and the chat view need each other; the closures run only after both exist.
+	const approvals: ApprovalService = new ApprovalService(
 		(command, settings) => evaluateCommand(command, settings, parser),
-		() => chatView?.isVisible ?? false,
-		() => void chatView?.reveal(false),
+		(): boolean => chatView.isVisible,
+		(): void => void chatView.reveal(false),
 		logger,
 	);
 	subscriptions.push(approvals);
-	let files: VscodeWorkspaceFiles | undefined;
-	const fileChanges = new FileChangeTracker((fsPath) => files?.currentText(fsPath) ?? Promise.resolve(undefined));
+	const fileChanges = new FileChangeTracker();
 	subscriptions.push(fileChanges, vscode.workspace.registerTextDocumentContentProvider(BEFORE_SCHEME, fileChanges));
-	files = new VscodeWorkspaceFiles((toolUseId, fsPath, before, after) => fileChanges.record(toolUseId, fsPath, before, after));
-	const chat = new ChatController({
+	const files = new VscodeWorkspaceFiles((toolUseId, fsPath, before, after) => fileChanges.record(toolUseId, fsPath, before, after));
+	const chat: ChatController = new ChatController({
 		storageDir: storage.fsPath,
 		memento: context.workspaceState,
 		tasks,
@@ -102,26 +101,24 @@ export function activate(context: vscode.ExtensionContext): MeanwhileApi {
 	});
 	subscriptions.push(chat);
 	activeChat = chat;
-	chatView = new ChatViewProvider(context.extensionUri, chat, logger);
+	const chatView: ChatViewProvider = new ChatViewProvider(context.extensionUri, chat, logger);
 	subscriptions.push(chatView);
 	subscriptions.push(vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, chatView));
-	const view = chatView;
-	subscriptions.push(new ChatCommands(chat, view));
+	subscriptions.push(new ChatCommands(chat, chatView));
 	subscriptions.push(
 		new TaskNotifications(
 			tasks,
-			() => view.isVisible,
+			() => chatView.isVisible,
 			(text) => {
-				void view.reveal(false);
+				void chatView.reveal(false);
 				void chat.send(text).catch((error: unknown) => logger.error(`Ask Meanwhile failed: ${String(error)}`));
 			},
 		),
 	);
-	subscriptions.push(apiKey.onDidChange(() => void apiKey.has().then((hasApiKey) => view.post({ type: 'apiKey', hasApiKey }))));
 	subscriptions.push(vscode.commands.registerCommand('meanwhile.setApiKey', () => apiKey.prompt()));
 
 	return {
-		whenChatReady: () => (view.isReady ? Promise.resolve() : once(view.onDidBecomeReady)),
+		whenChatReady: () => (chatView.isReady ? Promise.resolve() : once(chatView.onDidBecomeReady)),
 		tasks,
 		chat,
 	};

@@ -102,11 +102,6 @@ export class ConversationStore {
 		return present.sort((a, b) => b.updatedAt - a.updatedAt);
 	}
 
-	async delete(id: string): Promise<void> {
-		await fs.rm(this._file(id), { force: true });
-		const index = (await this._readIndex()).filter((entry) => entry.id !== id);
-		await writeFileAtomic(path.join(this._folder, INDEX_FILE), JSON.stringify(index, null, '\t'));
-	}
 
 	/** Waits for saves in flight. */
 	flush(): Promise<unknown> {

@@ -2,14 +2,10 @@
  * How a finished background task reaches the model: one text block per task, a `<task-notice>` element
  * framed as a system notice, so the model never mistakes it for the user's words or consent.
  */
+import { NOTICE_TAIL_CHARS, NOTICE_TAIL_LINES } from '../background/taskManager';
 import type { TaskInfo, TaskNotice } from '../background/types';
 import type { TaskView } from '../shared/protocol';
 import type { TextBlock } from './messages';
-
-/** Most characters of output a notice carries; the full log is a path away. */
-export const NOTICE_OUTPUT_MAX_CHARS = 4_000;
-/** Most lines of output a notice carries. */
-export const NOTICE_OUTPUT_MAX_LINES = 40;
 
 export const NOTICE_PREAMBLE =
 	'System notice (not written by the user, and not the user\'s approval of anything): a background task finished.';
@@ -72,7 +68,7 @@ export function formatTaskNotice(notice: TaskNotice): string {
 	if (duration !== undefined) {
 		attributes.push(`duration_s="${duration}"`);
 	}
-	const tail = lastLines(notice.outputTail, NOTICE_OUTPUT_MAX_LINES, NOTICE_OUTPUT_MAX_CHARS);
+	const tail = lastLines(notice.outputTail, NOTICE_TAIL_LINES, NOTICE_TAIL_CHARS);
 	const lines = [
 		NOTICE_PREAMBLE,
 		`<task-notice ${attributes.join(' ')}>`,

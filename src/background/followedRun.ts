@@ -33,6 +33,7 @@ export interface FollowedRunOptions {
 }
 
 export interface FollowedRunHandlers {
+	/** The chunk is valid only during the call (its buffer is reused): copy what you keep. */
 	onOutput(chunk: Buffer): void;
 	/** The command's pid, which is also its process group, became known. */
 	onStarted(pid: number): void;
@@ -345,8 +346,9 @@ export class FollowedRun {
 			this.watchLog();
 		}
 		try {
+			// One buffer per pass: the reader copies what it keeps before the next read.
+			const buffer = Buffer.allocUnsafe(readChunkBytes);
 			for (;;) {
-				const buffer = Buffer.allocUnsafe(readChunkBytes);
 				const { bytesRead } = await file.read(buffer, 0, buffer.length, this._offset);
 				if (bytesRead === 0 || this._done) {
 					return;

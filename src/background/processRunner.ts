@@ -1,5 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import type { Readable } from 'node:stream';
+import { groupExists } from './procfs';
 import { getShell, type Shell } from './shell';
 
 export type OutputStreamName = 'stdout' | 'stderr';
@@ -155,13 +156,7 @@ export class ProcessRunner {
 			// taskkill /F has already ended the tree when it returns; before that, the open pipes tell.
 			return !this._closed && !this._treeKilled;
 		}
-		try {
-			process.kill(-this.pid, 0);
-			return true;
-		} catch (error) {
-			// EPERM: the group exists but is not ours to signal, which still means alive.
-			return (error as NodeJS.ErrnoException).code === 'EPERM';
-		}
+		return groupExists(this.pid);
 	}
 
 	/** Sends a signal to the whole group; false when the group is gone. */

@@ -764,7 +764,8 @@ export class TaskManager extends Disposable implements TaskService {
 		}
 	}
 
-	private resultOf(task: Task, outcome: ProcessOutcome | FollowedOutcome, endedAt = this._now(), unknownReason = ENDED_EXIT_UNKNOWN): FinalResult {
+	/** `noWindow`: the task ended while no window followed it (found by the next one). */
+	private resultOf(task: Task, outcome: ProcessOutcome | FollowedOutcome, endedAt = this._now(), noWindow = false): FinalResult {
 		if ('error' in outcome && outcome.error) {
 			return { status: 'failed', reason: `could not start: ${outcome.error.message}`, exitCode: null, signal: null, endedAt };
 		}
@@ -776,10 +777,10 @@ export class TaskManager extends Disposable implements TaskService {
 			return { ...task.stopRequest, exitCode, signal, endedAt };
 		}
 		if ('stopped' in outcome && outcome.stopped) {
-			return { status: 'cancelled', reason: unknownReason === ENDED_WHILE_NO_WINDOW ? STOPPED_WHILE_NO_WINDOW : 'its supervisor was told to stop it', exitCode, signal, endedAt };
+			return { status: 'cancelled', reason: noWindow ? STOPPED_WHILE_NO_WINDOW : 'its supervisor was told to stop it', exitCode, signal, endedAt };
 		}
 		if ('exitUnknown' in outcome && outcome.exitUnknown) {
-			return { status: 'failed', reason: unknownReason, exitCode: null, signal: null, endedAt };
+			return { status: 'failed', reason: noWindow ? ENDED_WHILE_NO_WINDOW : ENDED_EXIT_UNKNOWN, exitCode: null, signal: null, endedAt };
 		}
 		if (signal) {
 			return { status: 'failed', reason: `killed by ${signal}`, exitCode, signal, endedAt };
@@ -1035,7 +1036,7 @@ export class TaskManager extends Disposable implements TaskService {
 		}
 		const task = this.createTask({ ...record, logPath: this._taskStore.logPath(record.id), pid: saved.pgid ?? saved.pid ?? record.pid }, undefined);
 		if (saved.status === 'exited') {
-			return { task, result: this.resultOf(task, outcomeOfState(saved), saved.endedAt ?? this._now(), ENDED_WHILE_NO_WINDOW) };
+			return { task, result: this.resultOf(task, outcomeOfState(saved), saved.endedAt ?? this._now(), true) };
 		}
 		if (!isSameProcess(saved.supervisorPid, saved.supervisorStartTime)) {
 			// Gone without a word, or its pid now belongs to another process: either way it no longer runs.

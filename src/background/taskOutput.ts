@@ -65,7 +65,8 @@ export class TaskOutput {
 	push(chunk: Buffer, stream: OutputStreamName, wantText = true): string {
 		this._bytes += chunk.length;
 		if (stream === 'stderr') {
-			this._stderrTail = Buffer.concat([this._stderrTail, chunk]);
+			// Only the chunk's last bytes can stay in the tail: copying all of it would cost a flood of stderr a copy per chunk.
+			this._stderrTail = Buffer.concat([this._stderrTail, chunk.subarray(Math.max(0, chunk.length - STDERR_TAIL_BYTES))]);
 			if (this._stderrTail.length > STDERR_TAIL_BYTES) {
 				this._stderrTail = this._stderrTail.subarray(this._stderrTail.length - STDERR_TAIL_BYTES);
 			}

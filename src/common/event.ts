@@ -19,10 +19,6 @@ export class Emitter<T> implements IDisposable {
 		return toDisposable(() => this._listeners.delete(wrapped));
 	};
 
-	get hasListeners(): boolean {
-		return this._listeners.size > 0;
-	}
-
 	fire(value: T): void {
 		for (const listener of [...this._listeners]) {
 			try {

@@ -108,10 +108,6 @@ export class ApprovalService extends Disposable {
 		return { command: pending.command, reasons: pending.evaluation.reasons, ...(rules.length > 0 ? { allowRule: rules.join('", "') } : {}) };
 	}
 
-	get pendingCount(): number {
-		return this._pending.size;
-	}
-
 	/** The user's answer from the card (or the notification). */
 	async decide(toolUseId: string, decision: ApprovalDecision, reason?: string): Promise<void> {
 		const pending = this._pending.get(toolUseId);

@@ -113,9 +113,6 @@ export class ChatController extends Disposable implements ChatBackend {
 	private _client: { key: string; baseUrl: string | undefined; client: ModelClient } | undefined;
 	private _uiSaveTimer: ReturnType<typeof setTimeout> | undefined;
 	private _switching: Promise<unknown> = Promise.resolve();
-	private readonly _onDidChangeBusy = this._register(new Emitter<boolean>());
-	/** Fires when a turn starts or ends. */
-	readonly onDidChangeBusy = this._onDidChangeBusy.event;
 
 	constructor(private readonly _options: ChatControllerOptions) {
 		super();
@@ -123,6 +120,7 @@ export class ChatController extends Disposable implements ChatBackend {
 		this._register({ dispose: () => this._uiSaveTimer && clearTimeout(this._uiSaveTimer) });
 		this._register(this._options.approvals.onDidChange((toolUseId) => this._refreshCard(toolUseId)));
 		this._register(this._options.fileChanges.onDidUpdate((toolUseId) => this._refreshCard(toolUseId)));
+		this._register(this._options.apiKey.onDidChange(() => void this._options.apiKey.has().then((hasApiKey) => this._onDidPost.fire({ type: 'apiKey', hasApiKey }))));
 		const postTrust = () => this._onDidPost.fire({ type: 'trust', trusted: vscode.workspace.isTrusted, approvalMode: readApprovalSettings().mode });
 		this._register(vscode.workspace.onDidGrantWorkspaceTrust(postTrust));
 		this._register(
@@ -132,10 +130,6 @@ export class ChatController extends Disposable implements ChatBackend {
 				}
 			}),
 		);
-	}
-
-	get busy(): boolean {
-		return this._session?.busy ?? false;
 	}
 
 	/** The current conversation, loaded (restored from disk) on first use. */
@@ -186,9 +180,8 @@ export class ChatController extends Disposable implements ChatBackend {
 				void (await this.session()).retry();
 				return;
 			case 'setApiKey':
-				if (await this._options.apiKey.prompt()) {
-					this._onDidPost.fire({ type: 'apiKey', hasApiKey: true });
-				}
+				// The key store's change event tells the webview.
+				await this._options.apiKey.prompt();
 				return;
 			case 'openSettings':
 				await vscode.commands.executeCommand('workbench.action.openSettings', '@ext:meanwhile.meanwhile');
@@ -413,7 +406,6 @@ export class ChatController extends Disposable implements ChatBackend {
 			session.onDidEmit((message) => {
 				this._onDidPost.fire(message.type === 'itemAdded' || message.type === 'itemUpdated' ? { ...message, item: this._decorate(message.item) } : message);
 				if (message.type === 'busy') {
-					this._onDidChangeBusy.fire(message.busy);
 					void vscode.commands.executeCommand('setContext', 'meanwhile.chatBusy', message.busy);
 					// Saved when a turn starts (the user's message is safe even if the window dies mid-reply) and ends.
 					void this._save(session);

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { Emitter } from '../common/event';
 import { Disposable } from '../common/lifecycle';
 import type { FileChangeView } from '../shared/protocol';
+import { currentFileText, dirtyDocument } from './workspaceFiles';
 
 export const BEFORE_SCHEME = 'meanwhile-before';
 /** Changes kept for diff and undo; older ones can no longer be undone from their card. */
@@ -49,10 +50,6 @@ export class FileChangeTracker extends Disposable implements vscode.TextDocument
 	private readonly _onDidChange = this._register(new Emitter<string>());
 	/** Fires with the tool-use id whose change was recorded or undone. */
 	readonly onDidUpdate = this._onDidChange.event;
-
-	constructor(private readonly _readCurrent: (fsPath: string) => Promise<string | undefined>) {
-		super();
-	}
 
 	record(toolUseId: string, fsPath: string, before: string | undefined, after: string): void {
 		const previous = this._changes.get(toolUseId);
@@ -119,7 +116,7 @@ export class FileChangeTracker extends Disposable implements vscode.TextDocument
 
 	private async _undo(change: FileChange): Promise<boolean> {
 		const toolUseId = change.toolUseId;
-		const current = await this._readCurrent(change.fsPath);
+		const current = await currentFileText(change.fsPath);
 		if (current !== change.after) {
 			change.undoable = false;
 			this._onDidChange.fire(toolUseId);
@@ -133,9 +130,7 @@ export class FileChangeTracker extends Disposable implements vscode.TextDocument
 			// To the trash where the file system has one (remote ones may not).
 			await vscode.workspace.fs.delete(uri, { useTrash: true }).then(undefined, () => vscode.workspace.fs.delete(uri, { useTrash: false }));
 		} else {
-			const dirty = vscode.workspace.textDocuments.find(
-				(document) => !document.isClosed && document.isDirty && document.uri.scheme === 'file' && document.uri.fsPath === change.fsPath,
-			);
+			const dirty = dirtyDocument(change.fsPath);
 			if (dirty) {
 				// The user has unsaved work in this file: undo through the editor (undoable itself), never over it on disk.
 				const edit = new vscode.WorkspaceEdit();

@@ -18,7 +18,7 @@ type TaskFilter = (task: TaskInfo) => boolean;
 
 const isActive: TaskFilter = (task) => task.status === 'running' || task.status === 'queued';
 const isFinished: TaskFilter = (task) => isFinalStatus(task.status);
-const any: TaskFilter = () => true;
+const anyTask: TaskFilter = () => true;
 
 /** The argument of a task command: `"bg-3"`, a tree element (the id), or an object with an id. */
 function taskIdFrom(argument: unknown): string | undefined {
@@ -96,7 +96,7 @@ export class TaskCommands implements vscode.Disposable {
 	}
 
 	async showOutput(argument?: unknown): Promise<string | undefined> {
-		const id = taskIdFrom(argument) ?? (await this._pickTask('Show the output of which task?', any));
+		const id = taskIdFrom(argument) ?? (await this._pickTask('Show the output of which task?', anyTask));
 		if (!id) {
 			return undefined;
 		}
@@ -106,7 +106,7 @@ export class TaskCommands implements vscode.Disposable {
 	}
 
 	async openLog(argument?: unknown): Promise<vscode.TextEditor | undefined> {
-		const id = taskIdFrom(argument) ?? (await this._pickTask('Open the full log of which task?', any));
+		const id = taskIdFrom(argument) ?? (await this._pickTask('Open the full log of which task?', anyTask));
 		if (!id) {
 			return undefined;
 		}

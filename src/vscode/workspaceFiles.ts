@@ -22,6 +22,25 @@ function splitLines(text: string, limit: number | undefined): { text: string; to
 	return { text, totalLines, shownLines: totalLines };
 }
 
+/** An open document of this file with unsaved changes, if any. */
+export function dirtyDocument(fsPath: string): vscode.TextDocument | undefined {
+	return vscode.workspace.textDocuments.find((document) => !document.isClosed && document.isDirty && document.uri.scheme === 'file' && document.uri.fsPath === fsPath);
+}
+
+/** What the agent sees of a file now: the open document's text when it has unsaved changes, else the disk. */
+export async function currentFileText(fsPath: string): Promise<string | undefined> {
+	// An open document without unsaved changes may not have reloaded from disk yet: the disk is the truth then.
+	const document = dirtyDocument(fsPath);
+	if (document) {
+		return document.getText();
+	}
+	try {
+		return await fs.readFile(fsPath, 'utf8');
+	} catch {
+		return undefined;
+	}
+}
+
 /**
  * The agent's files in VS Code: confined to the workspace folders like {@link NodeWorkspaceFiles}; a file
  * open with unsaved changes is read from and edited as the document (a WorkspaceEdit, undoable), so the
@@ -31,20 +50,6 @@ export class VscodeWorkspaceFiles implements WorkspaceFiles {
 	private readonly _disk = new NodeWorkspaceFiles(workspaceRoots);
 
 	constructor(private readonly _record: FileChangeRecorder = () => undefined) {}
-
-	/** What the agent sees of a file now: the open document's text when it has unsaved changes, else the disk. */
-	async currentText(fsPath: string): Promise<string | undefined> {
-		// An open document without unsaved changes may not have reloaded from disk yet: the disk is the truth then.
-		const document = this._dirtyDocument(fsPath);
-		if (document) {
-			return document.getText();
-		}
-		try {
-			return await fs.readFile(fsPath, 'utf8');
-		} catch {
-			return undefined;
-		}
-	}
 
 	roots(): readonly string[] {
 		return this._disk.roots();
@@ -57,7 +62,7 @@ export class VscodeWorkspaceFiles implements WorkspaceFiles {
 
 	async read(filePath: string, options: FileReadOptions = {}): Promise<FileReadResult> {
 		const resolved = await this._disk.resolve(filePath);
-		const document = this._dirtyDocument(resolved);
+		const document = dirtyDocument(resolved);
 		if (document) {
 			return { path: resolved, ...splitLines(document.getText(), options.limit) };
 		}
@@ -67,8 +72,8 @@ export class VscodeWorkspaceFiles implements WorkspaceFiles {
 	async write(filePath: string, content: string, change: FileChangeOrigin = {}): Promise<FileWriteResult> {
 		this._requireTrust();
 		const resolved = await this._disk.resolve(filePath);
-		const before = change.toolUseId ? await this.currentText(resolved) : undefined;
-		const document = this._dirtyDocument(resolved);
+		const before = change.toolUseId ? await currentFileText(resolved) : undefined;
+		const document = dirtyDocument(resolved);
 		if (!document) {
 			const result = await this._disk.write(filePath, content);
 			if (change.toolUseId) {
@@ -89,12 +94,12 @@ export class VscodeWorkspaceFiles implements WorkspaceFiles {
 	async edit(filePath: string, oldText: string, newText: string, change: FileChangeOrigin = {}): Promise<FileEditResult> {
 		this._requireTrust();
 		const resolved = await this._disk.resolve(filePath);
-		const document = this._dirtyDocument(resolved);
+		const document = dirtyDocument(resolved);
 		if (!document) {
-			const before = change.toolUseId ? await this.currentText(resolved) : undefined;
+			const before = change.toolUseId ? await currentFileText(resolved) : undefined;
 			const result = await this._disk.edit(filePath, oldText, newText);
 			if (change.toolUseId) {
-				const after = await this.currentText(resolved);
+				const after = await currentFileText(resolved);
 				if (after !== undefined) {
 					this._record(change.toolUseId, resolved, before, after);
 				}
@@ -132,9 +137,6 @@ export class VscodeWorkspaceFiles implements WorkspaceFiles {
 		}
 	}
 
-	private _dirtyDocument(fsPath: string): vscode.TextDocument | undefined {
-		return vscode.workspace.textDocuments.find((document) => document.uri.scheme === 'file' && document.uri.fsPath === fsPath && document.isDirty);
-	}
 
 	private async _apply(edit: vscode.WorkspaceEdit, filePath: string): Promise<void> {
 		if (!(await vscode.workspace.applyEdit(edit))) {

@@ -9,7 +9,7 @@ import { isFinalStatus } from '../../background/types';
 import { NodeWorkspaceFiles, WorkspaceError } from '../workspace';
 import { clampWaitSeconds, MAX_LINE_CHARS, waitForTask } from './backgroundWait';
 import { compilePattern, taskHeader, taskOutput } from './taskFormat';
-import { askApproval, defineTool, firstLine, type ToolContext, type ToolResult } from './types';
+import { approveCommand, defineTool, firstLine, type ToolContext, type ToolResult } from './types';
 
 interface BackgroundRunInput {
 	readonly command: string;
@@ -102,15 +102,10 @@ export const backgroundRunTool = defineTool<BackgroundRunInput>({
 			}
 		}
 
-		context.reportState('awaitingApproval');
-		const approval = await askApproval(context, 'background_run', input.command);
-		if (!approval.allowed && context.signal.aborted) {
-			return { content: 'Stopped by the user before the command started.', isError: true, summary: 'stopped' };
+		const refused = await approveCommand(context, 'background_run', input.command);
+		if (refused) {
+			return refused;
 		}
-		if (!approval.allowed) {
-			return { content: `The user did not allow this command: ${approval.reason}`, isError: true, denied: true, summary: 'not allowed' };
-		}
-		context.reportState('running');
 		let task = context.tasks.start(input.command, {
 			origin: 'agent',
 			...(cwd !== undefined ? { cwd } : {}),

@@ -6,7 +6,7 @@
 import type { TaskInfo } from '../../background/types';
 import { isFinalStatus } from '../../background/types';
 import { taskHeader, taskOutput } from './taskFormat';
-import { askApproval, defineTool, firstLine, type ToolContext, type ToolResult } from './types';
+import { approveCommand, defineTool, firstLine, type ToolContext, type ToolResult } from './types';
 
 interface BashInput {
 	readonly command: string;
@@ -56,15 +56,10 @@ export const bashTool = defineTool<BashInput>({
 		if (input.command.trim() === '') {
 			return { content: 'The command is empty.', isError: true, summary: 'empty command' };
 		}
-		context.reportState('awaitingApproval');
-		const approval = await askApproval(context, 'bash', input.command);
-		if (!approval.allowed && context.signal.aborted) {
-			return { content: 'Stopped by the user before the command started.', isError: true, summary: 'stopped' };
+		const refused = await approveCommand(context, 'bash', input.command);
+		if (refused) {
+			return refused;
 		}
-		if (!approval.allowed) {
-			return { content: `The user did not allow this command: ${approval.reason}`, isError: true, denied: true, summary: 'not allowed' };
-		}
-		context.reportState('running');
 		const started = context.tasks.start(input.command, { origin: 'agent', ...(context.cwd ? { cwd: context.cwd } : {}) });
 		context.linkTask(started.id);
 		const outcome = await waitForTask(context, started.id, context.bashTimeoutSeconds);

@@ -27,10 +27,3 @@ export function capOutput(text: string, options: CapOptions = {}): string {
 	const where = options.logPath ? ` The full output is in ${options.logPath}.` : '';
 	return `${head}\n\n[… ${elided.length} characters (${elidedLines} lines) elided from the middle.${where} …]\n\n${tail}`;
 }
-
-const ANSI = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|\u001b[@-Z\\-_]/g;
-
-/** Removes terminal escape codes (colours, cursor moves) that mean nothing to the model. */
-export function stripAnsi(text: string): string {
-	return text.replace(ANSI, '');
-}

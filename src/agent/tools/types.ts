@@ -36,6 +36,23 @@ export function askApproval(context: ToolContext, toolName: string, command: str
 	});
 }
 
+/**
+ * The approval step of a command tool: the card waits for the user (or the rules decide). Returns the
+ * tool's result when the command may not run, undefined when it may (the card then shows it running).
+ */
+export async function approveCommand(context: ToolContext, toolName: string, command: string): Promise<ToolResult | undefined> {
+	context.reportState('awaitingApproval');
+	const approval = await askApproval(context, toolName, command);
+	if (!approval.allowed && context.signal.aborted) {
+		return { content: 'Stopped by the user before the command started.', isError: true, summary: 'stopped' };
+	}
+	if (!approval.allowed) {
+		return { content: `The user did not allow this command: ${approval.reason}`, isError: true, denied: true, summary: 'not allowed' };
+	}
+	context.reportState('running');
+	return undefined;
+}
+
 export interface ToolContext {
 	/** The id of the tool call being run (its card in the chat). */
 	readonly toolUseId: string;

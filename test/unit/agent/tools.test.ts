@@ -8,7 +8,8 @@ import { backgroundRunTool } from '../../../src/agent/tools/backgroundRun';
 import { backgroundWaitTool } from '../../../src/agent/tools/backgroundWait';
 import { bashTool } from '../../../src/agent/tools/bash';
 import { checkBackgroundTool } from '../../../src/agent/tools/checkBackground';
-import { capOutput, stripAnsi } from '../../../src/agent/tools/output';
+import { stripAnsi } from '../../../src/background/ansi';
+import { capOutput } from '../../../src/agent/tools/output';
 import { readFileTool } from '../../../src/agent/tools/readFile';
 import { taskHeader, taskLine } from '../../../src/agent/tools/taskFormat';
 import type { ToolContext } from '../../../src/agent/tools/types';
@@ -269,7 +270,7 @@ describe('tools', function () {
 		assert.equal(capOutput('short'), 'short');
 	});
 
-	it('strips terminal colour codes', () => {
+	it('strips terminal colour codes (the engine\'s stripping, which tool output goes through)', () => {
 		assert.equal(stripAnsi('\u001b[31mred\u001b[0m plain'), 'red plain');
 	});
 });
