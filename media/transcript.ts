@@ -522,23 +522,10 @@ export class Transcript {
 		}
 		const delay = Math.max(0, this.nextFlushAt - performance.now());
 		const requestFrame = () => {
-			this.flushFrame = requestAnimationFrame(() => {
-				this.flushFrame = undefined;
-				if (this.flushTimer !== undefined) {
-					clearTimeout(this.flushTimer);
-					this.flushTimer = undefined;
-				}
-				this.flush();
-			});
-			// Animation frames do not run while the view is hidden: draw anyway, less often.
-			this.flushTimer = setTimeout(() => {
-				this.flushTimer = undefined;
-				if (this.flushFrame !== undefined) {
-					cancelAnimationFrame(this.flushFrame);
-					this.flushFrame = undefined;
-				}
-				this.flush();
-			}, 250);
+			// Whichever comes first draws and cancels the other. Animation frames do not run while the view
+			// is hidden: the timer draws anyway, less often.
+			this.flushFrame = requestAnimationFrame(() => this.flushNow());
+			this.flushTimer = setTimeout(() => this.flushNow(), 250);
 		};
 		if (delay > 0) {
 			this.flushTimer = setTimeout(() => {
