@@ -128,7 +128,10 @@ describePosix('TaskManager under load', () => {
 		assert.ok(logSize >= logMaxBytes && logSize <= logMaxBytes + 200, `log size ${logSize}`);
 		assert.match(fs.readFileSync(info.logPath, 'utf8').slice(logMaxBytes), /998000000 more bytes/);
 		const growth = (peak - baseline) / 1_048_576;
-		assert.ok(growth < 32, `rss grew by ${growth.toFixed(1)} MiB`);
+		// Process RSS also holds chunk garbage the collector has not returned yet (and, with parallel test
+		// workers, other suites' garbage), so the bound is loose; it still fails by an order of magnitude a
+		// design that keeps the output. The precise figure is npm run bench's (peak after a forced GC).
+		assert.ok(growth < 128, `rss grew by ${growth.toFixed(1)} MiB while 1000 MiB went through`);
 	});
 
 	it('output events are coalesced to a few per second however fast output arrives', async () => {
