@@ -5,16 +5,19 @@
  */
 
 import {
+	APPROVAL_MODES,
+	CHAT_ERROR_ACTIONS,
 	TASK_STATUSES,
+	TOOL_CALL_STATES,
+	isOneOf,
+	isRecord,
+	type ApprovalMode,
 	type ApprovalRequestView,
 	type AttachmentView,
-	type ChatErrorAction,
 	type ChatItem,
-	type ChatState,
 	type FileChangeView,
 	type TaskStatusWord,
 	type TaskView,
-	type ToolCallState,
 	type ToolCallView,
 	type UsageView,
 } from '../src/shared/protocol';
@@ -48,13 +51,9 @@ export interface StateModel {
 	approvalMode: ApprovalMode;
 }
 
-export type ApprovalMode = ChatState['approvalMode'];
+export type { ApprovalMode };
 
 type Rec = Record<string, unknown>;
-
-function isRecord(value: unknown): value is Rec {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function str(value: unknown, fallback = ''): string {
 	return typeof value === 'string' ? value : typeof value === 'number' && Number.isFinite(value) ? String(value) : fallback;
@@ -64,9 +63,6 @@ function num(value: unknown): number {
 	return typeof value === 'number' && Number.isFinite(value) ? value : 0;
 }
 
-const TOOL_STATES: readonly ToolCallState[] = ['pending', 'awaitingApproval', 'running', 'done', 'error', 'denied'];
-const ERROR_ACTIONS: readonly ChatErrorAction[] = ['retry', 'setApiKey', 'openSettings'];
-const APPROVAL_MODES: readonly ApprovalMode[] = ['ask', 'auto', 'never'];
 /** Most reasons an approval card lists (the host sends a few; more would only push the buttons away). */
 const MAX_REASONS = 10;
 
@@ -74,9 +70,7 @@ export function toTask(value: unknown): TaskView | undefined {
 	if (!isRecord(value) || typeof value.id !== 'string' || value.id.length === 0) {
 		return undefined;
 	}
-	const status = (TASK_STATUSES as readonly string[]).includes(value.status as string)
-		? (value.status as TaskStatusWord)
-		: 'queued';
+	const status: TaskStatusWord = isOneOf(TASK_STATUSES, value.status) ? value.status : 'queued';
 	const task: { -readonly [K in keyof TaskView]: TaskView[K] } = { id: value.id, command: str(value.command), status };
 	if (typeof value.exitCode === 'number' && Number.isFinite(value.exitCode)) {
 		task.exitCode = value.exitCode;
@@ -127,7 +121,7 @@ export function toTool(value: Rec): ToolCallView {
 		name: str(value.name, 'tool') || 'tool',
 		summary: str(value.summary),
 		input: typeof value.input === 'string' ? value.input : safeJson(value.input),
-		state: TOOL_STATES.includes(value.state as ToolCallState) ? (value.state as ToolCallState) : 'pending',
+		state: isOneOf(TOOL_CALL_STATES, value.state) ? value.state : 'pending',
 	};
 	if (typeof value.resultSummary === 'string') {
 		tool.resultSummary = value.resultSummary;
@@ -190,7 +184,7 @@ function count(value: unknown): number {
 
 /** `approval.mode`; anything unknown reads as `ask` (the mode that runs nothing unasked). */
 export function toApprovalMode(value: unknown): ApprovalMode {
-	return APPROVAL_MODES.includes(value as ApprovalMode) ? (value as ApprovalMode) : 'ask';
+	return isOneOf(APPROVAL_MODES, value) ? value : 'ask';
 }
 
 function safeJson(value: unknown): string {
@@ -236,7 +230,7 @@ export function toItem(value: unknown): ItemModel | undefined {
 		}
 		case 'error': {
 			const actions = Array.isArray(value.actions)
-				? ERROR_ACTIONS.filter((action) => (value.actions as unknown[]).includes(action))
+				? CHAT_ERROR_ACTIONS.filter((action) => (value.actions as unknown[]).includes(action))
 				: [];
 			return { kind: 'error', id, message: str(value.message, 'Something went wrong.'), actions };
 		}

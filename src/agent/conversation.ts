@@ -10,6 +10,7 @@
  * - no empty text blocks, no empty messages.
  */
 import type { AssistantBlock, AssistantMessage, Message, ToolResultBlock, ToolUseBlock, UserBlock, UserMessage } from './messages';
+import { isRecord } from '../common/guards';
 
 /** What a tool call gets when nothing else answered it (a reload, a bug): the API refuses unanswered calls. */
 const UNANSWERED_RESULT = 'No result was recorded for this tool call.';
@@ -226,9 +227,6 @@ function isToolResult(block: UserBlock): block is ToolResultBlock {
 	return block.type === 'tool_result';
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function parseMessage(value: unknown): Message | undefined {
 	if (!isRecord(value) || !Array.isArray(value.content)) {

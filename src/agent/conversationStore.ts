@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { errorMessage } from '../common/errors';
 
 export interface ConversationSummary {
 	readonly id: string;
@@ -83,7 +84,7 @@ export class ConversationStore {
 		} catch (error) {
 			const keptAt = `${file}.corrupt-${Date.now()}`;
 			await fs.rename(file, keptAt);
-			return { kind: 'corrupt', keptAt, error: error instanceof Error ? error.message : String(error) };
+			return { kind: 'corrupt', keptAt, error: errorMessage(error) };
 		}
 	}
 

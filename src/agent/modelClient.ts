@@ -14,6 +14,7 @@ import type {
 	ToolDefinition,
 	ToolUseBlock,
 } from './messages';
+import { errorMessage } from '../common/errors';
 
 export interface ModelRequest {
 	readonly model: string;
@@ -437,6 +438,6 @@ export function toModelError(error: unknown, partial: readonly AssistantBlock[] 
 	if (error instanceof AnthropicError || error instanceof TypeError) {
 		return new ModelError({ kind: 'network', message: `The response was cut off: ${error.message}`, ...common });
 	}
-	const message = error instanceof Error ? error.message : String(error);
+	const message = errorMessage(error);
 	return new ModelError({ kind: 'unknown', message, retryable: false, ...common });
 }

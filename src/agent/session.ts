@@ -11,6 +11,7 @@ import { Emitter } from '../common/event';
 import { Disposable, toDisposable } from '../common/lifecycle';
 import type { Logger } from '../common/logger';
 import { nullLogger } from '../common/logger';
+import { CHAT_ITEM_KINDS, isOneOf } from '../shared/protocol';
 import type {
 	AssistantBlockView,
 	AttachmentView,
@@ -33,6 +34,8 @@ import { capOutput } from './tools/output';
 import type { AgentTool, ToolContext, ToolResult } from './tools/types';
 import { allowAll, firstLine, type ApproveCommand } from './tools/types';
 import type { WorkspaceFiles } from './workspace';
+import { errorMessage } from '../common/errors';
+import { isRecord } from '../common/guards';
 
 export interface AgentSettings {
 	readonly model: string;
@@ -335,7 +338,7 @@ export class AgentSession extends Disposable {
 			.catch((error: unknown) => {
 				// A bug, not an API error: say so in the chat rather than leave it hanging.
 				this._logger.error(error instanceof Error ? error : String(error));
-				this._addError(`Something went wrong: ${error instanceof Error ? error.message : String(error)}`, ['retry']);
+				this._addError(`Something went wrong: ${errorMessage(error)}`, ['retry']);
 			})
 			.finally(() => {
 				this._busy = false;
@@ -938,12 +941,9 @@ function makeTitle(text: string): string {
 	return line.length > TITLE_MAX ? `${line.slice(0, TITLE_MAX - 1)}…` : line;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function isChatItem(value: unknown): value is ChatItem {
-	return isRecord(value) && typeof value.id === 'string' && ['user', 'assistant', 'notice', 'error', 'info'].includes(String(value.kind));
+	return isRecord(value) && typeof value.id === 'string' && isOneOf(CHAT_ITEM_KINDS, value.kind);
 }
 
 /** A saved item as it should look after a reload: nothing streams or runs any more. */

@@ -5,6 +5,7 @@
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { errorMessage } from '../common/errors';
 
 export interface FileReadOptions {
 	/** At most this many lines, from the top. */
@@ -260,7 +261,7 @@ export class NodeWorkspaceFiles implements WorkspaceFiles {
 			case 'ENOTDIR':
 				return new WorkspaceError(`A part of ${filePath} is a file, not a folder.`);
 			default:
-				return new WorkspaceError(`Could not access ${filePath}: ${error instanceof Error ? error.message : String(error)}`);
+				return new WorkspaceError(`Could not access ${filePath}: ${errorMessage(error)}`);
 		}
 	}
 }

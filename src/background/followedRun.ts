@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import type { ProcessOutcome } from './processRunner';
 import { groupExists, isSameProcess, pidExists } from './procfs';
 import { readSupervisorState, type SupervisorState } from './supervisorProtocol';
+import { errorMessage } from '../common/errors';
 
 export interface FollowedOutcome {
 	readonly exitCode: number | null;
@@ -361,7 +362,7 @@ export class FollowedRun {
 				return;
 			}
 			this._readFailed = true;
-			this._handlers.onWarning(`could not read the log ${this._options.logPath}: ${error instanceof Error ? error.message : String(error)}`);
+			this._handlers.onWarning(`could not read the log ${this._options.logPath}: ${errorMessage(error)}`);
 		}
 	}
 

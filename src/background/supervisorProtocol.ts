@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import { isRecord } from '../common/guards';
 
 /**
  * What the task manager and the supervisor (supervisor.ts) tell each other through files: the spec
@@ -65,9 +66,6 @@ export interface SupervisorState {
 	readonly endedAt?: number;
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function optionalNumber(value: unknown): number | undefined {
 	return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
@@ -92,7 +90,7 @@ export function readSupervisorState(filePath: string): SupervisorState | undefin
 	} catch {
 		return undefined;
 	}
-	if (!isObject(value) || (value.status !== 'running' && value.status !== 'exited') || optionalNumber(value.supervisorPid) === undefined) {
+	if (!isRecord(value) || (value.status !== 'running' && value.status !== 'exited') || optionalNumber(value.supervisorPid) === undefined) {
 		return undefined;
 	}
 	return {
@@ -117,7 +115,7 @@ export function readSupervisorState(filePath: string): SupervisorState | undefin
 export function parseSupervisorSpec(text: string): SupervisorSpec {
 	const value: unknown = JSON.parse(text);
 	if (
-		!isObject(value) ||
+		!isRecord(value) ||
 		value.version !== 1 ||
 		(value.mode !== 'spawn' && value.mode !== 'pipes') ||
 		typeof value.id !== 'string' ||
@@ -130,7 +128,7 @@ export function parseSupervisorSpec(text: string): SupervisorSpec {
 	}
 	if (value.mode === 'spawn') {
 		const invocation = value.invocation;
-		if (!isObject(invocation) || typeof invocation.file !== 'string' || !Array.isArray(invocation.args) || typeof value.cwd !== 'string' || !isObject(value.env)) {
+		if (!isRecord(invocation) || typeof invocation.file !== 'string' || !Array.isArray(invocation.args) || typeof value.cwd !== 'string' || !isRecord(value.env)) {
 			throw new Error('a spawn spec needs an invocation, a cwd and an env');
 		}
 	} else if (optionalNumber(value.pid) === undefined) {

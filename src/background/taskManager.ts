@@ -33,6 +33,7 @@ import {
 	type WaitResult,
 } from './types';
 import { MAX_LINE_CHARS, OutputWait, compilePattern } from './waiting';
+import { errorMessage } from '../common/errors';
 
 export interface TaskManagerOptions {
 	/** The folder for tasks.json and logs/; one per workspace. */
@@ -1356,6 +1357,3 @@ function isFolder(folder: string): boolean {
 	}
 }
 
-function errorMessage(error: unknown): string {
-	return error instanceof Error ? error.message : String(error);
-}

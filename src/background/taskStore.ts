@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import type { Logger } from '../common/logger';
 import { TASK_STATUSES } from '../shared/protocol';
 import type { TaskInfo, TaskStatus } from './types';
+import { isRecord } from '../common/guards';
 
 /**
  * A task as saved in tasks.json: what the list shows after a reload. The log path is derived, and what
@@ -227,7 +228,7 @@ export class TaskStore {
 
 	private parse(text: string): { nextId: number; tasks: TaskRecord[] } {
 		const value: unknown = JSON.parse(text);
-		if (!isObject(value) || !Array.isArray(value.tasks)) {
+		if (!isRecord(value) || !Array.isArray(value.tasks)) {
 			throw new Error('not a task list');
 		}
 		const tasks: TaskRecord[] = [];
@@ -272,9 +273,6 @@ export class TaskStore {
 	}
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 const statuses: ReadonlySet<string> = new Set(TASK_STATUSES);
 
@@ -284,7 +282,7 @@ function optionalNumber(value: unknown): number | undefined {
 
 /** A record as read from disk, checked field by field; undefined if it is not one. */
 function toRecord(value: unknown): TaskRecord | undefined {
-	if (!isObject(value)) {
+	if (!isRecord(value)) {
 		return undefined;
 	}
 	const { id, command, cwd, origin, status } = value;

@@ -1,6 +1,7 @@
 import * as net from 'node:net';
 import { plainText } from './ansi';
 import type { WaitOptions, WaitResult } from './types';
+import { errorMessage } from '../common/errors';
 
 /** Longer lines keep only their end: a command printing megabytes without a newline must not grow memory without end. */
 export const MAX_LINE_CHARS = 65_536;
@@ -10,7 +11,7 @@ export function compilePattern(pattern: string): RegExp {
 	try {
 		return new RegExp(pattern);
 	} catch (error) {
-		throw new Error(`The pattern ${JSON.stringify(pattern)} is not a valid regular expression: ${error instanceof Error ? error.message : String(error)}`);
+		throw new Error(`The pattern ${JSON.stringify(pattern)} is not a valid regular expression: ${errorMessage(error)}`);
 	}
 }
 

@@ -5,8 +5,13 @@
  * renders what the host sends and reports what the user did. Messages from the webview are untrusted
  * input: the host narrows them with {@link parseWebviewMessage} before acting.
  *
- * This file imports nothing, so both the host bundle and the webview bundle can include it.
+ * This file imports only pure helpers of src/common, so both the host bundle and the webview bundle can
+ * include it. Every string union is declared once, as an `as const` array with its type derived from it,
+ * so the guards here and the webview's narrowing check against the same list.
  */
+import { isRecord } from '../common/guards';
+
+export { isRecord };
 
 /** The exact status words of a background task (the public contract). */
 export const TASK_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled', 'timed out'] as const;
@@ -32,7 +37,8 @@ export interface AttachmentView {
 	readonly description: string;
 }
 
-export type ToolCallState = 'pending' | 'awaitingApproval' | 'running' | 'done' | 'error' | 'denied';
+export const TOOL_CALL_STATES = ['pending', 'awaitingApproval', 'running', 'done', 'error', 'denied'] as const;
+export type ToolCallState = (typeof TOOL_CALL_STATES)[number];
 
 export interface ToolCallView {
 	readonly kind: 'tool';
@@ -85,7 +91,15 @@ export interface TextBlockView {
 
 export type AssistantBlockView = TextBlockView | ToolCallView;
 
-export type ChatErrorAction = 'retry' | 'setApiKey' | 'openSettings';
+export const CHAT_ERROR_ACTIONS = ['retry', 'setApiKey', 'openSettings'] as const;
+export type ChatErrorAction = (typeof CHAT_ERROR_ACTIONS)[number];
+
+/** `meanwhile.approval.mode`. */
+export const APPROVAL_MODES = ['ask', 'auto', 'never'] as const;
+export type ApprovalMode = (typeof APPROVAL_MODES)[number];
+
+export const CHAT_ITEM_KINDS = ['user', 'assistant', 'notice', 'error', 'info'] as const;
+export type ChatItemKind = (typeof CHAT_ITEM_KINDS)[number];
 
 export type ChatItem =
 	| { readonly kind: 'user'; readonly id: string; readonly text: string; readonly attachments: readonly AttachmentView[] }
@@ -108,6 +122,10 @@ export type ChatItem =
 			readonly actions: readonly ChatErrorAction[];
 	  }
 	| { readonly kind: 'info'; readonly id: string; readonly text: string };
+
+/** Fails to compile when a union's `as const` list and the type it describes drift apart. */
+type SameWords<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+true satisfies SameWords<ChatItem['kind'], ChatItemKind>;
 
 export interface UsageView {
 	readonly inputTokens: number;
@@ -136,7 +154,7 @@ export interface ChatState {
 	/** False in an untrusted workspace: commands do not run and files are not written (reading works). */
 	readonly trusted: boolean;
 	/** `approval.mode`: `ask`, `auto` or `never` (shown so the user knows what will run unasked). */
-	readonly approvalMode: 'ask' | 'auto' | 'never';
+	readonly approvalMode: ApprovalMode;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -165,7 +183,7 @@ export type HostToWebview =
 	/** Sent by the host to put the caret in the message box. */
 	| { readonly type: 'focusInput' }
 	/** Sent by the host when workspace trust or the approval mode changed. */
-	| { readonly type: 'trust'; readonly trusted: boolean; readonly approvalMode: 'ask' | 'auto' | 'never' };
+	| { readonly type: 'trust'; readonly trusted: boolean; readonly approvalMode: ApprovalMode };
 
 // ---------------------------------------------------------------------------------------------------
 // Webview → host
@@ -207,8 +225,8 @@ export type WebviewToHost =
 	/** Sent by the webview on the untrusted-workspace banner's button. */
 	| { readonly type: 'manageTrust' };
 
-export type ApprovalDecision = 'run' | 'always' | 'deny';
-const APPROVAL_DECISIONS: readonly string[] = ['run', 'always', 'deny'];
+export const APPROVAL_DECISIONS = ['run', 'always', 'deny'] as const;
+export type ApprovalDecision = (typeof APPROVAL_DECISIONS)[number];
 /** Longest reason for a denial the host accepts. */
 export const MAX_DENY_REASON = 2_000;
 
@@ -219,8 +237,9 @@ export const MAX_WEBVIEW_TEXT = 1_000_000;
 const MAX_ID = 200;
 const MAX_HREF = 8_192;
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
+/** Whether `value` is one of the words of an `as const` union. */
+export function isOneOf<T extends string>(words: readonly T[], value: unknown): value is T {
+	return typeof value === 'string' && (words as readonly string[]).includes(value);
 }
 
 function isBoundedString(value: unknown, max: number): value is string {
@@ -245,13 +264,13 @@ export function parseWebviewMessage(value: unknown): WebviewToHost | undefined {
 		case 'manageTrust':
 			return { type: value.type };
 		case 'approval': {
-			if (!isId(value.toolUseId) || typeof value.decision !== 'string' || !APPROVAL_DECISIONS.includes(value.decision)) {
+			if (!isId(value.toolUseId) || !isOneOf(APPROVAL_DECISIONS, value.decision)) {
 				return undefined;
 			}
 			if (value.reason !== undefined && !isBoundedString(value.reason, MAX_DENY_REASON)) {
 				return undefined;
 			}
-			const decision = value.decision as ApprovalDecision;
+			const decision = value.decision;
 			return value.reason !== undefined && value.reason.trim() !== ''
 				? { type: 'approval', toolUseId: value.toolUseId, decision, reason: value.reason }
 				: { type: 'approval', toolUseId: value.toolUseId, decision };

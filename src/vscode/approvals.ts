@@ -6,6 +6,7 @@ import type { Logger } from '../common/logger';
 import type { ApprovalResult } from '../agent/tools/types';
 import type { ApprovalDecision, ApprovalRequestView } from '../shared/protocol';
 import { ApprovalSettings, readApprovalSettings, SECTION } from './settings';
+import { errorMessage } from '../common/errors';
 
 /** What the policy says of a command line under the current settings. */
 export interface CommandEvaluation {
@@ -126,7 +127,7 @@ export class ApprovalService extends Disposable {
 					await this._addAllowRules(pending.evaluation.allowRules);
 				} catch (error) {
 					this._logger.error(`Could not add the rule to meanwhile.approval.allow: ${String(error)}`);
-					void vscode.window.showErrorMessage(`Meanwhile could not add the rule to your settings: ${error instanceof Error ? error.message : String(error)}`);
+					void vscode.window.showErrorMessage(`Meanwhile could not add the rule to your settings: ${errorMessage(error)}`);
 				}
 			}
 		}

@@ -4,6 +4,7 @@ import { Emitter, Event } from '../common/event';
 import { Disposable, DisposableStore } from '../common/lifecycle';
 import { Logger } from '../common/logger';
 import { ChatState, HostToWebview, parseWebviewMessage, WebviewToHost } from '../shared/protocol';
+import { errorMessage } from '../common/errors';
 
 /** What the chat view needs from whoever owns the conversation (state lives in the host, never only in the webview). */
 export interface ChatBackend {
@@ -105,7 +106,7 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
 			await this._backend.handle(message);
 		} catch (error) {
 			this._logger.error(error instanceof Error ? error : String(error));
-			void vscode.window.showErrorMessage(`Meanwhile: ${error instanceof Error ? error.message : String(error)}`);
+			void vscode.window.showErrorMessage(`Meanwhile: ${errorMessage(error)}`);
 		}
 	}
 

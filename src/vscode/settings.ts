@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { BackgroundSettings, DEFAULT_BACKGROUND_SETTINGS } from '../background/types';
+import { APPROVAL_MODES, isOneOf, type ApprovalMode } from '../shared/protocol';
 
 export const SECTION = 'meanwhile';
 
@@ -68,8 +69,6 @@ export function readBaseUrl(env: NodeJS.ProcessEnv = process.env): string | unde
 	return fromEnv ? fromEnv : undefined;
 }
 
-export type ApprovalMode = 'ask' | 'auto' | 'never';
-
 export interface ApprovalSettings {
 	readonly mode: ApprovalMode;
 	readonly allow: readonly string[];
@@ -84,7 +83,7 @@ function stringList(value: unknown): string[] {
 export function readApprovalSettings(): ApprovalSettings {
 	const mode = applicationValue<string>('approval.mode');
 	return {
-		mode: mode === 'auto' || mode === 'never' ? mode : 'ask',
+		mode: isOneOf(APPROVAL_MODES, mode) ? mode : 'ask',
 		allow: stringList(applicationValue('approval.allow')),
 		deny: stringList(applicationValue('approval.deny')),
 	};

@@ -13,6 +13,7 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import type { File as ShFile, ParseError as ShParseError } from 'sh-syntax';
 import type { Language, Node, Parser, Tree } from 'web-tree-sitter';
+import { errorMessage } from '../../common/errors';
 
 export type SyntaxNode = Node;
 
@@ -151,7 +152,7 @@ function loadRuntime(file: string): Promise<void> {
 
 /** The first line only: Node's "Cannot find module" message goes on with the whole require stack. */
 function errorText(error: unknown): string {
-	return (error instanceof Error ? error.message : String(error)).split('\n')[0];
+	return errorMessage(error).split('\n')[0];
 }
 
 function isShParseError(error: unknown): error is ShParseError {

@@ -18,9 +18,10 @@
 import { analyzeCommand, type SubCommand } from './analyze';
 import { defaultCommandParser, type CommandParser } from './commandParser';
 import { allowsAnyLine, matchesRule } from './rules';
+import type { ApprovalMode } from '../../shared/protocol';
 import { suggestRule } from './suggest';
 
-export type ApprovalMode = 'ask' | 'auto' | 'never';
+export type { ApprovalMode };
 
 export interface ApprovalPolicy {
 	readonly mode: ApprovalMode;

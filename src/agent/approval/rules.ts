@@ -1,3 +1,4 @@
+import { errorMessage } from '../../common/errors';
 /**
  * `approval.allow` / `approval.deny` rules. A rule is either
  * - a regular expression written `/source/flags` (starts with `/`, ends with `/` and optional flags),
@@ -41,7 +42,7 @@ function compile(rule: string): CompiledRule {
 	try {
 		return { kind: 'regex', regex: new RegExp(regex[1], flags), anchored: new RegExp(`^(?:${regex[1]})$`, flags) };
 	} catch (error) {
-		return { kind: 'invalid', problem: `not a valid regular expression: ${error instanceof Error ? error.message : String(error)}` };
+		return { kind: 'invalid', problem: `not a valid regular expression: ${errorMessage(error)}` };
 	}
 }
 

@@ -10,6 +10,7 @@ import { NodeWorkspaceFiles, WorkspaceError } from '../workspace';
 import { clampWaitSeconds, MAX_LINE_CHARS, waitForTask } from './backgroundWait';
 import { compilePattern, taskHeader, taskOutput } from './taskFormat';
 import { approveCommand, defineTool, firstLine, type ToolContext, type ToolResult } from './types';
+import { errorMessage } from '../../common/errors';
 
 interface BackgroundRunInput {
 	readonly command: string;
@@ -142,7 +143,7 @@ async function resolveCwd(context: ToolContext, cwd: string): Promise<{ path: st
 	try {
 		resolved = await new NodeWorkspaceFiles(() => context.files.roots()).resolve(cwd);
 	} catch (error) {
-		const message = error instanceof Error ? error.message : String(error);
+		const message = errorMessage(error);
 		return { error: error instanceof WorkspaceError ? `cwd: ${message} Commands can only run in folders of the workspace.` : `cwd: ${message}` };
 	}
 	try {

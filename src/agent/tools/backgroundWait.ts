@@ -7,6 +7,7 @@ import type { TaskInfo, WaitCondition, WaitResult } from '../../background/types
 import { isFinalStatus } from '../../background/types';
 import { compilePattern, taskHeader, taskOutput, unknownTask } from './taskFormat';
 import { defineTool, firstLine, type ToolContext, type ToolResult } from './types';
+import { errorMessage } from '../../common/errors';
 
 interface BackgroundWaitInput {
 	readonly task_id: string;
@@ -43,7 +44,7 @@ export async function waitForTask(context: ToolContext, id: string, condition: W
 		return await context.tasks.waitFor(id, condition, { timeoutMs: Math.round(seconds * 1000), signal: context.signal, includeExistingOutput });
 	} catch (error) {
 		// The engine lost the task (removed meanwhile): report what it last knew as a timeout.
-		context.logger.warn(`Waiting for ${id} failed: ${error instanceof Error ? error.message : String(error)}`);
+		context.logger.warn(`Waiting for ${id} failed: ${errorMessage(error)}`);
 		const task = context.tasks.get(id);
 		if (!task) {
 			throw error;

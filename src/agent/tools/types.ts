@@ -6,6 +6,7 @@ import type { Logger } from '../../common/logger';
 import type { TaskService } from '../../background/types';
 import type { JsonSchema, ToolDefinition } from '../messages';
 import type { WorkspaceFiles } from '../workspace';
+import { errorMessage } from '../../common/errors';
 
 export type ApprovalResult = { readonly allowed: true } | { readonly allowed: false; readonly reason: string };
 
@@ -30,7 +31,7 @@ export function askApproval(context: ToolContext, toolName: string, command: str
 			},
 			(error: unknown) => {
 				context.signal.removeEventListener('abort', onAbort);
-				resolve({ allowed: false, reason: `approval failed: ${error instanceof Error ? error.message : String(error)}` });
+				resolve({ allowed: false, reason: `approval failed: ${errorMessage(error)}` });
 			},
 		);
 	});
@@ -120,7 +121,7 @@ export function defineTool<Input>(spec: ToolSpec<Input>): AgentTool {
 				// null counts as absent (validation allows it for optional fields), so `execute` never sees it.
 				return await spec.execute(withoutNulls(input) as Input, context);
 			} catch (error) {
-				const message = error instanceof Error ? error.message : String(error);
+				const message = errorMessage(error);
 				context.logger.warn(`Tool ${spec.name} failed: ${message}`);
 				return { content: message, isError: true, summary: firstLine(message) };
 			}

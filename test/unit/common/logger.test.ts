@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { maskSecrets } from '../../src/common/logger';
+import { maskSecrets } from '../../../src/common/logger';
 
 describe('log masking', () => {
 	it('masks Anthropic keys wherever they appear in a log line', () => {
