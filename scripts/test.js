@@ -5,11 +5,12 @@
  * `npm test`: every layer, in order, each closing with `<layer>: N passed, N failed`, then the total.
  *   1. static checks: ESLint (floating promises, import boundaries) and the TypeScript type check
  *   2. build: the bundles in dist/ and the compiled tests in out/
- *   3. unit: mocha in plain Node (real child processes, the fake Anthropic server on 127.0.0.1)
- *   4. integration: mocha inside the real VS Code extension host (code-server), through runTests
- *   5. ui: Playwright against the real workbench in headless Chromium
- * Installs what it needs first (see scripts/deps.js). Options: --unit, --integration, --ui (only those
- * layers), MEANWHILE_GREP=pattern (only matching tests).
+ *   3. package: `npm run package`, the .vsix's contents, and the .vsix installed and run in the real VS Code
+ *   4. unit: mocha in plain Node (real child processes, the fake Anthropic server on 127.0.0.1)
+ *   5. integration: mocha inside the real VS Code extension host (code-server), through runTests
+ *   6. ui: Playwright against the real workbench in headless Chromium
+ * Installs what it needs first (see scripts/deps.js). Options: --package, --unit, --integration, --ui (only
+ * those layers), MEANWHILE_GREP=pattern (only matching tests).
  */
 const fs = require('node:fs');
 const os = require('node:os');
@@ -51,7 +52,7 @@ function countsFrom(file, layer) {
 /**
  * A plain-Node mocha layer (out/test/<layer>), its output kept in test-results; a crash that counted no
  * failure still counts as one.
- * @param {'unit' | 'ui'} layer
+ * @param {'package' | 'unit' | 'ui'} layer
  * @param {number} timeoutMs
  * @param {string} artifacts
  */
@@ -106,7 +107,7 @@ async function runIntegration(env, artifacts) {
 }
 
 async function main() {
-	const only = ['--unit', '--integration', '--ui', '--static'].filter((flag) => process.argv.includes(flag));
+	const only = ['--package', '--unit', '--integration', '--ui', '--static'].filter((flag) => process.argv.includes(flag));
 	const wants = (/** @type {string} */ flag) => only.length === 0 || only.includes(flag);
 	deps.ensureNodeModules();
 	const totals = { passed: 0, failed: 0 };
@@ -129,16 +130,24 @@ async function main() {
 		return 1;
 	}
 
+	if (wants('--package') || wants('--integration') || wants('--ui')) {
+		banner('installing the real VS Code for the next layers (cached)');
+		deps.ensureVSCodeDeps();
+	}
+
+	// Before the unit tests: packaging rebuilds dist/, which they use.
+	if (wants('--package')) {
+		banner('package: npm run package, and the .vsix installed in the real VS Code');
+		const counts = runMochaLayer('package', 300_000, artifacts);
+		totals.passed += counts.passed;
+		totals.failed += counts.failed;
+	}
+
 	if (wants('--unit')) {
 		banner('unit tests (plain Node)');
 		const counts = runMochaLayer('unit', 60_000, artifacts);
 		totals.passed += counts.passed;
 		totals.failed += counts.failed;
-	}
-
-	if (wants('--integration') || wants('--ui')) {
-		banner('installing the real VS Code for the next layers (cached)');
-		deps.ensureVSCodeDeps();
 	}
 
 	if (wants('--integration')) {

@@ -13,6 +13,8 @@ export interface WorkbenchOptions {
 	readonly userSettings?: Record<string, unknown>;
 	/** Reaches the extension host (e.g. ANTHROPIC_BASE_URL of a fake server). */
 	readonly env?: Record<string, string>;
+	/** Install this packaged .vsix and run it, instead of loading the extension from this checkout. */
+	readonly vsix?: string;
 }
 
 /** A real VS Code (code-server) with Meanwhile loaded from this checkout, driven through headless Chromium. */
@@ -43,12 +45,13 @@ export class Workbench {
 			// The DOM renderer draws terminal text as elements the tests can read (the GPU one draws on a canvas).
 			userSettings: { 'terminal.integrated.gpuAcceleration': 'off', ...(options.userSettings ?? {}) },
 			env: { MEANWHILE_TEST_MARKER: marker, ANTHROPIC_API_KEY: '', ANTHROPIC_BASE_URL: '', ...(options.env ?? {}) },
+			installExtensions: options.vsix ? [options.vsix] : [],
 		});
 		let browser: BrowserContext | undefined;
 		try {
 			browser = await launchBrowser({ chromium: install.chromium, profileDir: path.join(runDir, 'browser') });
 			const page = browser.pages()[0] ?? (await browser.newPage());
-			await page.goto(workbenchUrl(server.url, { folder: workspace, extensionDevelopmentPath: projectRoot }));
+			await page.goto(workbenchUrl(server.url, { folder: workspace, extensionDevelopmentPath: options.vsix ? undefined : projectRoot }));
 			await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
 			return new Workbench(page, workspace, runDir, browser, server.stop, marker);
 		} catch (error) {
@@ -70,12 +73,13 @@ export class Workbench {
 		if (await chatHeader.isVisible()) {
 			return;
 		}
-		const item = this.page.locator('.activitybar [role="tab"][aria-label^="Meanwhile"], .activitybar a[aria-label^="Meanwhile"]').first();
-		await item.waitFor({ timeout: 30_000 });
-		// Right after a (re)load the workbench may still restore its layout and swallow a click: try again.
+		// Not a click on the activity-bar entry: its badge ("Meanwhile - 1 running") lies over it and takes
+		// the click. The view's own focus command opens the container whatever the activity bar shows.
+		await this.page.locator('.activitybar [role="tab"][aria-label^="Meanwhile"], .activitybar a[aria-label^="Meanwhile"]').first().waitFor({ timeout: 30_000 });
+		// Right after a (re)load the workbench may still restore its layout and swallow the command: try again.
 		for (let attempt = 0; ; attempt++) {
 			if (!(await chatHeader.isVisible())) {
-				await item.click();
+				await this.runCommand('Meanwhile: Focus on Chat View');
 			}
 			try {
 				await chatHeader.waitFor({ timeout: 7_500 });
