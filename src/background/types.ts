@@ -17,6 +17,11 @@ export interface TaskInfo {
 	readonly command: string;
 	readonly cwd: string;
 	readonly origin: TaskOrigin;
+	/**
+	 * The conversation the task belongs to: the one whose agent started it, or the one shown when the
+	 * user started it. Its notice is delivered there only; undefined: to the next conversation that asks.
+	 */
+	readonly conversationId?: string;
 	readonly status: TaskStatus;
 	/** Why it ended when the exit code alone does not say (cancelled by whom, timed out after how long, stopped with the window). */
 	readonly reason?: string;
@@ -48,6 +53,8 @@ export interface StartOptions {
 	/** Added to the inherited environment; `ANTHROPIC_*` variables are removed whatever is passed. */
 	readonly env?: Readonly<Record<string, string>>;
 	readonly origin: TaskOrigin;
+	/** See {@link TaskInfo.conversationId}. */
+	readonly conversationId?: string;
 	/** Ends the task as `timed out` after this many seconds; 0 or absent: no timeout. */
 	readonly timeoutSeconds?: number;
 	/** Keep the task running across a window reload or close (see {@link TaskService.setLeaveRunning}). */
