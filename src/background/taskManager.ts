@@ -2,7 +2,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
-import { TextDecoder } from 'node:util';
 import { Emitter, type Event } from '../common/event';
 import { Disposable } from '../common/lifecycle';
 import type { Logger } from '../common/logger';
@@ -12,6 +11,7 @@ import { FollowedRun, outcomeOfState, type FollowedOutcome, type FollowedRunHand
 import { ProcessRunner, type OutputStreamName, type ProcessOutcome } from './processRunner';
 import { isSameProcess, processStartTime } from './procfs';
 import { ResourceSampler, type GroupSample } from './resourceSampler';
+import { logSize, readLogBytes, readLogSince, readLogTail, utf8BoundaryInFile } from './logFile';
 import { getShell, type Shell } from './shell';
 import { readSupervisorState, writeJsonAtomically, type HandoverReady, type SupervisorSpec, type SupervisorState } from './supervisorProtocol';
 import { TaskLog } from './taskLog';
@@ -180,30 +180,6 @@ export function formatOutput(raw: string, options: ReadOutputOptions = {}): stri
 		text = text.slice(text.length - Math.max(0, options.maxChars));
 	}
 	return text;
-}
-
-/** The newest `maxBytes` of a log file, decoded; '' when there is no file. */
-function readLogTail(logPath: string, maxBytes: number): string {
-	let descriptor: number | undefined;
-	try {
-		descriptor = fs.openSync(logPath, 'r');
-		const size = fs.fstatSync(descriptor).size;
-		const length = Math.min(size, Math.max(0, maxBytes));
-		const bytes = Buffer.alloc(length);
-		const read = fs.readSync(descriptor, bytes, 0, length, size - length);
-		let start = 0;
-		// Starting inside a multi-byte character would decode as U+FFFD: skip its continuation bytes.
-		while (start < read && start < 3 && (bytes[start] & 0xc0) === 0x80) {
-			start++;
-		}
-		return new TextDecoder('utf-8').decode(bytes.subarray(start, read));
-	} catch {
-		return '';
-	} finally {
-		if (descriptor !== undefined) {
-			fs.closeSync(descriptor);
-		}
-	}
 }
 
 /**
@@ -474,14 +450,10 @@ export class TaskManager extends Disposable implements TaskService {
 			slice = task.output.since(cursor);
 			end = task.output.totalLength;
 		} else {
-			// Loaded from disk: the log's tail stands for the output, the bytes before it for what memory dropped.
-			const maxBytes = this._options.getSettings().memoryBufferBytes;
-			const text = readLogTail(task.state.logPath, maxBytes);
-			const dropped = Math.max(0, logSize(task.state.logPath) - maxBytes);
-			end = dropped + text.length;
-			const start = Math.min(Math.max(0, cursor), end);
-			const skipped = Math.max(0, dropped - start);
-			slice = { text: text.slice(Math.max(0, start - dropped)), skipped };
+			// Loaded from disk: the log's tail stands for the output.
+			const read = readLogSince(task.state.logPath, cursor, this._options.getSettings().memoryBufferBytes);
+			slice = read;
+			end = read.end;
 		}
 		return { text: options.keepAnsi ? slice.text : plainText(slice.text), skipped: slice.skipped, cursor: Math.max(end, cursor) };
 	}
@@ -1054,7 +1026,7 @@ export class TaskManager extends Disposable implements TaskService {
 		state.adopted = true;
 		// The newest part of the log stands for the output so far, read now so it shows at once; positions still count all of it.
 		const size = logSize(state.logPath);
-		const start = utf8Boundary(state.logPath, Math.max(0, size - settings.memoryBufferBytes));
+		const start = utf8BoundaryInFile(state.logPath, Math.max(0, size - settings.memoryBufferBytes));
 		task.output = new TaskOutput(settings.memoryBufferBytes, undefined, noFlow);
 		task.output.skip(start);
 		const tail = readLogBytes(state.logPath, start, size - start);
@@ -1276,57 +1248,6 @@ export class TaskManager extends Disposable implements TaskService {
 	}
 
 	// #endregion
-}
-
-function logSize(logPath: string): number {
-	try {
-		return fs.statSync(logPath).size;
-	} catch {
-		return 0;
-	}
-}
-
-/** Up to `length` bytes of a file from `offset`; fewer if the file is shorter or cannot be read. */
-function readLogBytes(filePath: string, offset: number, length: number): Buffer {
-	if (length <= 0) {
-		return Buffer.alloc(0);
-	}
-	let descriptor: number | undefined;
-	try {
-		descriptor = fs.openSync(filePath, 'r');
-		const bytes = Buffer.alloc(length);
-		return bytes.subarray(0, fs.readSync(descriptor, bytes, 0, length, offset));
-	} catch {
-		return Buffer.alloc(0);
-	} finally {
-		if (descriptor !== undefined) {
-			fs.closeSync(descriptor);
-		}
-	}
-}
-
-/** A position at or just after `offset` that does not fall inside a UTF-8 character of the file. */
-function utf8Boundary(filePath: string, offset: number): number {
-	if (offset <= 0) {
-		return 0;
-	}
-	let descriptor: number | undefined;
-	try {
-		descriptor = fs.openSync(filePath, 'r');
-		const bytes = Buffer.alloc(3);
-		const read = fs.readSync(descriptor, bytes, 0, bytes.length, offset);
-		let skip = 0;
-		while (skip < read && (bytes[skip] & 0xc0) === 0x80) {
-			skip++;
-		}
-		return offset + skip;
-	} catch {
-		return offset;
-	} finally {
-		if (descriptor !== undefined) {
-			fs.closeSync(descriptor);
-		}
-	}
 }
 
 function sortedPorts(ports: readonly number[]): number[] {

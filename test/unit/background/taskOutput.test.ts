@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { completeUtf8Length, TaskOutput } from '../../../src/background/taskOutput';
+import { TaskOutput } from '../../../src/background/taskOutput';
+import { completeUtf8Length } from '../../../src/background/utf8';
 import { Fixture } from './helpers';
 
 const noFlow = { pause: () => undefined, resume: () => undefined };
