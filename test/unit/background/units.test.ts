@@ -6,7 +6,7 @@ import { collapseCarriageReturns, describeShell, formatOutput, getShell, lastLin
 import { taskEnvironment } from '../../../src/background/environment';
 import { OutputBuffer } from '../../../src/background/outputBuffer';
 import { isSameProcess, parseListeningSockets, parsePsTable, parseResidentBytes, parseStat, processStartTime } from '../../../src/background/procfs';
-import { parseSupervisorSpec, readSupervisorState, writeJsonAtomically } from '../../../src/background/supervisorProtocol';
+import { parseSupervisorSpec, readSupervisorState, writeJsonAtomically } from '../../../src/background/supervised/protocol';
 import { LineMatcher, MAX_LINE_CHARS, compilePattern } from '../../../src/background/waiting';
 
 describe('OutputBuffer', () => {
