@@ -11,7 +11,8 @@ import type { TaskRun } from './taskRun';
 import type { TaskStore } from './taskStore';
 import type { BackgroundSettings } from './types';
 
-export interface LaunchOptions {
+/** What starting a task needs, whichever way it starts. */
+export interface LaunchContext {
 	readonly store: TaskStore;
 	readonly logger: Logger;
 	readonly getSettings: () => BackgroundSettings;
@@ -20,6 +21,9 @@ export interface LaunchOptions {
 	readonly baseEnv: NodeJS.ProcessEnv;
 	/** The shell that runs commands; detected when absent. */
 	readonly shell?: Shell;
+}
+
+export interface LaunchOptions extends LaunchContext {
 	/** Starts the tasks that are to outlive the window. */
 	readonly supervised: SupervisedLauncher;
 }

@@ -2,16 +2,14 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import { errorMessage } from '../../common/errors';
-import type { Logger } from '../../common/logger';
 import { taskEnvironment } from '../environment';
+import type { LaunchContext } from '../launch';
 import { logSize } from '../logFile';
 import type { ProcessRunner } from '../processRunner';
 import { processStartTime } from '../procfs';
-import { getShell, type Shell } from '../shell';
+import { getShell } from '../shell';
 import { TaskOutput, type OutputFlow } from '../taskOutput';
 import type { TaskRun } from '../taskRun';
-import type { TaskStore } from '../taskStore';
-import type { BackgroundSettings } from '../types';
 import { removeSupervisorFiles } from './cleanup';
 import { FollowedRun, type FollowedRunHandlers } from './followedRun';
 import { writeJsonAtomically, type HandoverReady, type SupervisorSpec, type SupervisorState } from './protocol';
@@ -20,15 +18,7 @@ import { definedValues, supervisorSpec, supervisorUnavailable } from './spec';
 /** Output that is only read, never written to a log by us: nothing to hold back. */
 export const noFlow: OutputFlow = { pause: () => undefined, resume: () => undefined };
 
-export interface SupervisedLaunchOptions {
-	readonly store: TaskStore;
-	readonly logger: Logger;
-	readonly getSettings: () => BackgroundSettings;
-	readonly now: () => number;
-	/** The environment tasks inherit. */
-	readonly baseEnv: NodeJS.ProcessEnv;
-	/** The shell that runs commands; detected when absent. */
-	readonly shell?: Shell;
+export interface SupervisedLaunchOptions extends LaunchContext {
 	/** The supervisor program (dist/supervisor.js); without it tasks cannot be left running. */
 	readonly supervisorScript?: string;
 	/** The Node.js that runs the supervisor; defaults to this process's executable. */
