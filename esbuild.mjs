@@ -46,9 +46,9 @@ const builds = [
 		loader: { '.ttf': 'file' },
 	},
 	{
-		// Runs tasks left running across a window reload, as a detached process of its own (src/background/supervisor.ts).
+		// Runs tasks left running across a window reload, as a detached process of its own (src/background/supervised/supervisor.ts).
 		...common,
-		entryPoints: [join(root, 'src/background/supervisor.ts')],
+		entryPoints: [join(root, 'src/background/supervised/supervisor.ts')],
 		outfile: join(root, 'dist/supervisor.js'),
 		platform: 'node',
 		format: 'cjs',

@@ -1,4 +1,5 @@
 import { TextDecoder, TextEncoder } from 'node:util';
+import { utf8RemnantLength } from './utf8';
 
 const encoder = new TextEncoder();
 // Not streaming: each read decodes a complete slice, so one decoder serves every buffer.
@@ -165,10 +166,7 @@ export class OutputBuffer {
 			return { text: '', remnant: 0 };
 		}
 		const bytes = this.copyOut(from, count);
-		let remnant = 0;
-		while (remnant < bytes.length && remnant < 3 && (bytes[remnant] & 0xc0) === 0x80) {
-			remnant++;
-		}
+		const remnant = utf8RemnantLength(bytes);
 		return { text: decoder.decode(bytes.subarray(remnant)), remnant };
 	}
 }

@@ -12,6 +12,20 @@ export interface ProcessOutcome {
 	readonly error?: Error;
 }
 
+/** A running command as a task drives it: a child process of this window, or one followed through its supervisor. */
+export interface TaskProcess {
+	/** The shell's pid, which is also the process group (POSIX); undefined until known. */
+	readonly pid: number | undefined;
+	/** SIGTERM to the group now, SIGKILL after the grace period. */
+	stop(graceMilliseconds: number): void;
+	signalGroup(signal: NodeJS.Signals): boolean;
+	groupAlive(): boolean;
+	/** No more callbacks; the process itself is left alone. */
+	abandon(): void;
+	pause(): void;
+	resume(): void;
+}
+
 export interface ProcessRunnerOptions {
 	readonly command: string;
 	readonly cwd: string;
@@ -44,7 +58,7 @@ const groupPollMilliseconds = 50;
  * On POSIX the group is the unit we signal (`kill(-pid)`), which reaches grandchildren that the shell
  * started in the background. On Windows there are no process groups; `taskkill /T` ends the tree.
  */
-export class ProcessRunner {
+export class ProcessRunner implements TaskProcess {
 	readonly pid: number | undefined;
 	private readonly _child: ChildProcess;
 	private readonly _platform: NodeJS.Platform;

@@ -3,6 +3,7 @@ import { TextDecoder } from 'node:util';
 import { OutputBuffer } from './outputBuffer';
 import type { OutputStreamName } from './processRunner';
 import type { TaskLog } from './taskLog';
+import { completeUtf8Length, utf8RemnantLength } from './utf8';
 
 /** What produces the output, so it can be held back while the log catches up. */
 export interface OutputFlow {
@@ -12,24 +13,6 @@ export interface OutputFlow {
 
 /** Raw stderr kept apart for the notice: errors must reach the model even when stdout chunks came later. */
 const STDERR_TAIL_BYTES = 4096;
-
-/**
- * Where a split UTF-8 character starts at the end of a chunk: the bytes from there wait for the next
- * chunk. Returns the length of the complete part.
- */
-export function completeUtf8Length(bytes: Uint8Array): number {
-	const length = bytes.length;
-	let index = length - 1;
-	while (index >= 0 && index > length - 4 && (bytes[index] & 0xc0) === 0x80) {
-		index--;
-	}
-	if (index < 0) {
-		return length;
-	}
-	const lead = bytes[index];
-	const needed = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
-	return length - index < needed ? index : length;
-}
 
 /**
  * Where a running task's output goes: the raw bytes to its log file, the text to the in-memory tail.
@@ -136,7 +119,7 @@ export class TaskOutput {
 
 	/** The last bytes the task wrote to stderr, decoded. */
 	stderrTail(): string {
-		return new TextDecoder('utf-8').decode(this._stderrTail.subarray(completeUtf8Start(this._stderrTail)));
+		return new TextDecoder('utf-8').decode(this._stderrTail.subarray(utf8RemnantLength(this._stderrTail)));
 	}
 
 	/** See {@link OutputBuffer.totalLength}. */
@@ -170,13 +153,4 @@ export class TaskOutput {
 			}
 		}
 	}
-}
-
-/** Skips continuation bytes at the start of a cut buffer, so it does not begin with half a character. */
-function completeUtf8Start(bytes: Uint8Array): number {
-	let index = 0;
-	while (index < bytes.length && index < 3 && (bytes[index] & 0xc0) === 0x80) {
-		index++;
-	}
-	return index;
 }

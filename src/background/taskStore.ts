@@ -11,6 +11,27 @@ import { isRecord } from '../common/guards';
  */
 export type TaskRecord = Omit<TaskInfo, 'logPath' | 'ports' | 'resources' | 'adopted'>;
 
+/** What tasks.json keeps of a task. */
+export function recordOf(info: TaskInfo): TaskRecord {
+	return {
+		id: info.id,
+		command: info.command,
+		cwd: info.cwd,
+		origin: info.origin,
+		status: info.status,
+		reason: info.reason,
+		pid: info.pid,
+		exitCode: info.exitCode,
+		signal: info.signal,
+		queuedAt: info.queuedAt,
+		startedAt: info.startedAt,
+		endedAt: info.endedAt,
+		timeoutSeconds: info.timeoutSeconds,
+		outputBytes: info.outputBytes,
+		leaveRunning: info.leaveRunning,
+	};
+}
+
 export interface StoredState {
 	/** The number the next task id gets; ids are never reused. */
 	readonly nextId: number;

@@ -198,6 +198,39 @@ export class OutputWait {
 	}
 }
 
+/** The waits on one task: each new piece of its output goes to all of them, and its end ends them all. */
+export class TaskWaits {
+	private readonly _waits = new Set<OutputWait>();
+
+	/** Someone waits: output must be decoded for them. */
+	get active(): boolean {
+		return this._waits.size > 0;
+	}
+
+	/** Starts a wait that first looks at `existingOutput`; `finish` is called once, when it is over. */
+	add(pattern: RegExp | undefined, port: number | undefined, options: WaitOptions, existingOutput: string, ended: boolean, finish: (outcome: WaitOutcome, found: WaitFound) => void): void {
+		const wait = new OutputWait(pattern, port, options, (outcome, found) => {
+			this._waits.delete(wait);
+			finish(outcome, found);
+		});
+		this._waits.add(wait);
+		wait.start(existingOutput, ended);
+	}
+
+	onText(text: string): void {
+		for (const wait of [...this._waits]) {
+			wait.onText(text);
+		}
+	}
+
+	/** See {@link OutputWait.onEnd}. */
+	onEnd(aborted: boolean): void {
+		for (const wait of [...this._waits]) {
+			wait.onEnd(aborted);
+		}
+	}
+}
+
 /** The loopback addresses a server may listen on. */
 const loopbackHosts = ['127.0.0.1', '::1'];
 

@@ -69,9 +69,9 @@ export class Fixture {
 
 /**
  * The supervisor bundled as dist/supervisor.js is, in the tests, the one tsc compiled next to the
- * other sources (out/src/background/supervisor.js), run by this Node.js.
+ * other sources (out/src/background/supervised/supervisor.js), run by this Node.js.
  */
-export const SUPERVISOR_SCRIPT = path.join(__dirname, '../../../src/background/supervisor.js');
+export const SUPERVISOR_SCRIPT = path.join(__dirname, '../../../src/background/supervised/supervisor.js');
 
 /** Kills what tasks left running under a storage folder still run, so a failed test leaves nothing behind. */
 export function killSupervised(storageDir: string): void {

@@ -304,6 +304,17 @@ describePosix('TaskManager', () => {
 			assert.equal(lines[39], '1000');
 		});
 
+		it('puts the last stderr lines into the notice when stdout read later pushed them out of the tail', async () => {
+			const manager = fixture.manager();
+			// The error goes to stderr first, then 500 lines of stdout: the plain tail would miss the error.
+			const info = manager.start(`echo 'ERROR: the real failure' >&2; sleep 0.2; seq 1 500; exit 1`, { origin: 'agent' });
+			await manager.whenFinished(info.id);
+			const notice = manager.drain().find((candidate) => candidate.task.id === info.id);
+			assert.ok(notice);
+			assert.match(notice.outputTail, /500$|500\n/);
+			assert.match(notice.outputTail, /ERROR: the real failure/);
+		});
+
 		it('cancelled, timed out and queued-then-cancelled tasks are announced too', async () => {
 			const manager = fixture.manager({ maxConcurrent: 1 });
 			const running = manager.start('sleep 30', { origin: 'agent' });

@@ -1,10 +1,10 @@
 import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { ProcessOutcome } from './processRunner';
-import { groupExists, isSameProcess, pidExists } from './procfs';
-import { readSupervisorState, type SupervisorState } from './supervisorProtocol';
-import { errorMessage } from '../common/errors';
+import { errorMessage } from '../../common/errors';
+import type { ProcessOutcome, TaskProcess } from '../processRunner';
+import { groupExists, isSameProcess, pidExists } from '../procfs';
+import { readSupervisorState, type SupervisorState } from './protocol';
 
 export interface FollowedOutcome {
 	readonly exitCode: number | null;
@@ -57,7 +57,7 @@ const windowExitWaitMilliseconds = 1000;
  * and the group, so it also stops if the supervisor is gone. Abandoning it only stops following:
  * the task goes on, and a later window can adopt it.
  */
-export class FollowedRun {
+export class FollowedRun implements TaskProcess {
 	private _state: SupervisorState | undefined;
 	private _stateStamp = '';
 	private _offset: number | undefined;

@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import { isRecord } from '../common/guards';
+import { isRecord } from '../../common/guards';
 
 /**
  * What the task manager and the supervisor (supervisor.ts) tell each other through files: the spec

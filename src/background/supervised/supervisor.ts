@@ -14,11 +14,11 @@
  */
 import * as fs from 'node:fs';
 import * as net from 'node:net';
-import { ProcessRunner, type ProcessOutcome } from './processRunner';
-import { groupExists, processStartTime } from './procfs';
-import type { Shell } from './shell';
-import { parseSupervisorSpec, writeJsonAtomically, type HandoverReady, type SupervisorSpec, type SupervisorState } from './supervisorProtocol';
-import { TaskLog } from './taskLog';
+import { ProcessRunner, type ProcessOutcome } from '../processRunner';
+import { groupExists, processStartTime } from '../procfs';
+import type { Shell } from '../shell';
+import { TaskLog } from '../taskLog';
+import { parseSupervisorSpec, writeJsonAtomically, type HandoverReady, type SupervisorSpec, type SupervisorState } from './protocol';
 
 /** How long after SIGKILL a stopped `pipes` run waits for pipes that a process outside the group still holds. */
 const pipeReleaseMilliseconds = 2000;

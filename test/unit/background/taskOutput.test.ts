@@ -1,10 +1,10 @@
 import * as assert from 'node:assert/strict';
-import { completeUtf8Length, TaskOutput } from '../../../src/background/taskOutput';
-import { Fixture } from './helpers';
+import { TaskOutput } from '../../../src/background/taskOutput';
+import { completeUtf8Length } from '../../../src/background/utf8';
 
 const noFlow = { pause: () => undefined, resume: () => undefined };
 
-describe('output fast path', () => {
+describe('TaskOutput: the output fast path', () => {
 	it('holds back a character split across chunks until its end arrives', () => {
 		const euro = Buffer.from('€', 'utf8');
 		assert.equal(euro.length, 3);
@@ -32,21 +32,5 @@ describe('output fast path', () => {
 		output.push(Buffer.from([0xe2, 0x82]), 'stdout');
 		await output.finish();
 		assert.equal(output.text(), 'ok\ufffd\n\ufffd');
-	});
-
-	it('puts the last stderr lines into the notice when stdout read later pushed them out of the tail', async () => {
-		const fixture = new Fixture();
-		try {
-			const manager = fixture.manager();
-			// The error goes to stderr first, then 500 lines of stdout: the plain tail would miss the error.
-			const info = manager.start(`echo 'ERROR: the real failure' >&2; sleep 0.2; seq 1 500; exit 1`, { origin: 'agent' });
-			await manager.whenFinished(info.id);
-			const notice = manager.drain().find((candidate) => candidate.task.id === info.id);
-			assert.ok(notice);
-			assert.match(notice.outputTail, /500$|500\n/);
-			assert.match(notice.outputTail, /ERROR: the real failure/);
-		} finally {
-			fixture.dispose();
-		}
 	});
 });

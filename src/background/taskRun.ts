@@ -1,0 +1,414 @@
+import { errorMessage } from '../common/errors';
+import type { Logger } from '../common/logger';
+import { readLogSince, readLogTail } from './logFile';
+import { TaskPorts } from './ports';
+import { ProcessRunner, type OutputStreamName, type ProcessOutcome, type TaskProcess } from './processRunner';
+import type { GroupSample } from './resourceSampler';
+import { FollowedRun, type FollowedOutcome } from './supervised/followedRun';
+import type { OutputFlow, TaskOutput } from './taskOutput';
+import { STOPPED_WITH_WINDOW, resultOf, type FinalResult, type StopRequest } from './taskResult';
+import { Throttle } from './throttle';
+import type { BackgroundSettings, TaskInfo, WaitOptions, WaitResult } from './types';
+import { MAX_LINE_CHARS, TaskWaits } from './waiting';
+
+const outputEventIntervalMilliseconds = 250;
+/** The longest a timer can wait in Node.js. */
+const maxTimerMilliseconds = 2_147_483_647;
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** What a run tells the manager, and reads from it. */
+export interface TaskRunContext {
+	readonly logger: Logger;
+	/** Epoch milliseconds. */
+	now(): number;
+	getSettings(): BackgroundSettings;
+	/** Listeners should hear of a change of the task. */
+	changed(run: TaskRun, kind: 'status' | 'output'): void;
+	/** What tasks.json holds of the task changed. */
+	recordChanged(): void;
+	/** The task reached its final status (called once); `announce`: with a notice and events, not at load or shutdown. */
+	ended(run: TaskRun, announce: boolean): void;
+}
+
+/**
+ * One task from queued to running to its final status: its fields change here only, each through a
+ * method that says why, and the one way to the final status is {@link complete}. The manager reads
+ * it through {@link info}, an immutable snapshot that is made again after every change.
+ */
+export class TaskRun {
+	/** Everything but `outputBytes`, which the output counts. */
+	private readonly _state: Mutable<TaskInfo>;
+	private _snapshot: TaskInfo | undefined;
+	/** Present from launch on; for tasks loaded from disk, output is read from the log. */
+	private _output: TaskOutput | undefined;
+	private _runner: TaskProcess | undefined;
+	/** A command handed over to a supervisor keeps its runner here, only to hear the shell's exit (this window is its parent). */
+	private _handedOver: ProcessRunner | undefined;
+	private readonly _waits = new TaskWaits();
+	private readonly _ports = new TaskPorts();
+	private _stopRequest: StopRequest | undefined;
+	/** The outcome while the log is being flushed, so shutdown can finish the task without waiting. */
+	private _pendingResult: FinalResult | undefined;
+	private _timeoutTimer: NodeJS.Timeout | undefined;
+	private readonly _outputEvents: Throttle;
+	private _final = false;
+	private _resolveFinished: (info: TaskInfo) => void = () => undefined;
+	/** Resolves with the task's final snapshot. */
+	readonly finished: Promise<TaskInfo>;
+	/** Holds the process back while its log catches up; whichever process runs the task at the time. */
+	readonly flow: OutputFlow = { pause: () => this._runner?.pause(), resume: () => this._runner?.resume() };
+
+	constructor(
+		info: TaskInfo,
+		/** Variables the task's environment gets on top of the inherited one. */
+		readonly env: Readonly<Record<string, string>> | undefined,
+		private readonly _context: TaskRunContext,
+	) {
+		this._state = { ...info };
+		this.finished = new Promise((resolve) => (this._resolveFinished = resolve));
+		this._outputEvents = new Throttle(outputEventIntervalMilliseconds, () => {
+			if (!this._final) {
+				this._context.changed(this, 'output');
+			}
+		});
+	}
+
+	/** A task that ended before this manager existed (as tasks.json says): final from the start, without notice or events. */
+	static ended(info: TaskInfo, context: TaskRunContext): TaskRun {
+		const run = new TaskRun(info, undefined, context);
+		run._final = true;
+		run._resolveFinished(run.info);
+		return run;
+	}
+
+	// #region Reading
+
+	get id(): string {
+		return this._state.id;
+	}
+
+	get command(): string {
+		return this._state.command;
+	}
+
+	get cwd(): string {
+		return this._state.cwd;
+	}
+
+	get logPath(): string {
+		return this._state.logPath;
+	}
+
+	get leaveRunning(): boolean {
+		return this._state.leaveRunning ?? false;
+	}
+
+	get isFinal(): boolean {
+		return this._final;
+	}
+
+	/** We asked its process group to stop and wait for it to end. */
+	get isStopping(): boolean {
+		return this._stopRequest !== undefined;
+	}
+
+	/** Its process has ended and its log is being flushed. */
+	get isEnding(): boolean {
+		return this._pendingResult !== undefined;
+	}
+
+	/** A process runs it now: a child of this window, or one followed through its supervisor. */
+	get hasProcess(): boolean {
+		return this._runner !== undefined;
+	}
+
+	/** The process group that runs it now, if any. */
+	get processGroup(): number | undefined {
+		return this._runner?.pid;
+	}
+
+	/** The child process of this window that runs it, when that is what runs it (not a supervisor). */
+	get ownProcess(): ProcessRunner | undefined {
+		return this._runner instanceof ProcessRunner ? this._runner : undefined;
+	}
+
+	/** It runs under a supervisor, followed through its files. */
+	get isFollowed(): boolean {
+		return this._runner instanceof FollowedRun;
+	}
+
+	get output(): TaskOutput | undefined {
+		return this._output;
+	}
+
+	get hasOutput(): boolean {
+		return this._output !== undefined;
+	}
+
+	/** The task as it is now; the same object until something changes. */
+	get info(): TaskInfo {
+		if (!this._snapshot || this._snapshot.outputBytes !== (this._output?.bytes ?? this._state.outputBytes)) {
+			if (this._output) {
+				this._state.outputBytes = this._output.bytes;
+			}
+			this._snapshot = Object.freeze({ ...this._state });
+		}
+		return this._snapshot;
+	}
+
+	/** All the output held: in memory, or for a task loaded from disk, the log's tail. ANSI codes kept. */
+	text(): string {
+		return this._output ? this._output.text() : readLogTail(this._state.logPath, this._context.getSettings().memoryBufferBytes);
+	}
+
+	/** Output after `cursor`, and where the output ends now (see `TaskManager.readOutputSince`). ANSI codes kept. */
+	since(cursor: number): { text: string; skipped: number; end: number } {
+		if (this._output) {
+			return { ...this._output.since(cursor), end: this._output.totalLength };
+		}
+		// Loaded from disk: the log's tail stands for the output.
+		return readLogSince(this._state.logPath, cursor, this._context.getSettings().memoryBufferBytes);
+	}
+
+	// #endregion
+
+	// #region From queued to running
+
+	/** The output, before the process that writes to it starts (it may fail to). */
+	attachOutput(output: TaskOutput): void {
+		this._output = output;
+	}
+
+	/** Launched: running from now on, its timeout counting. */
+	markRunning(runner: TaskProcess): void {
+		const state = this._state;
+		this._runner = runner;
+		state.status = 'running';
+		state.startedAt = this._context.now();
+		state.pid = runner.pid;
+		this._snapshot = undefined;
+		this.armTimeout();
+		this._context.logger.debug(`${state.id} started (pid ${state.pid ?? 'not known yet'}): ${state.command}`);
+		this._context.changed(this, 'status');
+		this._context.recordChanged();
+	}
+
+	/** Left running by an earlier window, and followed again from this one. */
+	markAdopted(output: TaskOutput, runner: FollowedRun): void {
+		this._state.status = 'running';
+		this._state.adopted = true;
+		this._output = output;
+		this._runner = runner;
+		this._snapshot = undefined;
+		this.armTimeout();
+	}
+
+	/** Its supervisor started the command: its pid is known now. */
+	notePid(pid: number): void {
+		this._state.pid = pid;
+		this._snapshot = undefined;
+		this._context.changed(this, 'status');
+		this._context.recordChanged();
+	}
+
+	/** Whether it should outlive the window; false when that was so already. */
+	markLeaveRunning(value: boolean): boolean {
+		if (this.leaveRunning === value) {
+			return false;
+		}
+		this._state.leaveRunning = value;
+		this._snapshot = undefined;
+		return true;
+	}
+
+	/** Its command runs under a supervisor from now on; its own runner stays only to hear the shell's exit. */
+	handOverTo(followed: FollowedRun, runner: ProcessRunner): void {
+		this._runner = followed;
+		this._handedOver = runner;
+	}
+
+	/** The timeout counts from the start, also for a task adopted from an earlier window. */
+	private armTimeout(): void {
+		const seconds = this._state.timeoutSeconds;
+		if (seconds === undefined) {
+			return;
+		}
+		const remaining = (this._state.startedAt ?? this._context.now()) + seconds * 1000 - this._context.now();
+		this._timeoutTimer = setTimeout(() => this.requestStop('timed out', `timed out after ${seconds} s`), Math.min(maxTimerMilliseconds, Math.max(0, remaining)));
+	}
+
+	// #endregion
+
+	// #region While it runs
+
+	/** A chunk of output, from its process or from the log its supervisor writes. */
+	receiveOutput(chunk: Buffer, stream: OutputStreamName): void {
+		const text = this._output?.push(chunk, stream, this._waits.active);
+		if (text && this._waits.active) {
+			this._waits.onText(text);
+		}
+		this._snapshot = undefined;
+		this._outputEvents.trigger();
+	}
+
+	/** A port a wait found open, in the task's ports from now on. */
+	private notePort(port: number): void {
+		const ports = this._ports.addWaited(port, this._state.ports);
+		if (ports && !this._final) {
+			this._state.ports = ports;
+			this._snapshot = undefined;
+			this._context.changed(this, 'status');
+		}
+	}
+
+	/** CPU, memory and listening ports of its process group, as just sampled. */
+	recordSample(sample: GroupSample): void {
+		const state = this._state;
+		state.resources = sample.resources;
+		this._snapshot = undefined;
+		const ports = sample.ports !== undefined ? this._ports.sampled(sample.ports, state.ports) : undefined;
+		if (ports) {
+			state.ports = ports.length > 0 ? ports : undefined;
+		}
+		// New numbers every few seconds are not a change of status: listeners that only care about status are not woken for them.
+		this._context.changed(this, ports ? 'status' : 'output');
+	}
+
+	/** Waits for a line, a port or the end (see `TaskManager.waitFor`); the pattern and the port are valid. */
+	waitFor(pattern: RegExp | undefined, port: number | undefined, options: WaitOptions): Promise<WaitResult> {
+		// Looking at new output only, the wait needs just the line in progress, not a megabyte of decoded tail.
+		const existing = options.includeExistingOutput === false && this._output ? this._output.tail(MAX_LINE_CHARS * 4) : this.text();
+		return new Promise((resolve) => {
+			this._waits.add(pattern, port, options, existing, this._final, (outcome, found) => {
+				if (found.port !== undefined) {
+					this.notePort(found.port);
+				}
+				resolve({ outcome, ...found, task: this.info });
+			});
+		});
+	}
+
+	/** Stops it: a queued task ends at once; a running one's group gets SIGTERM, SIGKILL after the grace period, and it ends as `status`. */
+	requestStop(status: StopRequest['status'], reason: string): void {
+		if (this._final || this._pendingResult) {
+			return;
+		}
+		if (this._state.status === 'queued') {
+			this.complete({ status, reason, endedAt: this._context.now() });
+			return;
+		}
+		if (!this._runner || this._stopRequest) {
+			return;
+		}
+		this._stopRequest = { status, reason };
+		clearTimeout(this._timeoutTimer);
+		const grace = Math.max(0, this._context.getSettings().killGraceSeconds) * 1000;
+		this._runner.stop(grace);
+	}
+
+	// #endregion
+
+	// #region Ending
+
+	/** Its own process ended. */
+	async processEnded(outcome: ProcessOutcome): Promise<void> {
+		this._runner = undefined;
+		clearTimeout(this._timeoutTimer);
+		const result = resultOf(outcome, this._stopRequest, this._context.now());
+		this._pendingResult = result;
+		try {
+			// The log must be complete before anyone is told the task ended: they may open it at once.
+			await this._output?.finish();
+		} catch (error) {
+			this._context.logger.warn(`${this._state.id}: could not finish the log: ${errorMessage(error)}`);
+		}
+		if (!this._final) {
+			this.complete(result);
+		}
+	}
+
+	/** The run its supervisor followed is over, and all of its log has been read. */
+	followedRunEnded(outcome: FollowedOutcome): void {
+		this._runner = undefined;
+		clearTimeout(this._timeoutTimer);
+		if (!this._final) {
+			// No log to flush: the supervisor wrote it; this only ends the decoding.
+			void this._output?.finish();
+			this.complete(resultOf(outcome, this._stopRequest, this._context.now()));
+		}
+	}
+
+	/** The one way a task reaches its final status: notice, events and the waiting promise, once each. */
+	complete(result: FinalResult, announce = true): void {
+		if (this._final) {
+			return;
+		}
+		this._final = true;
+		this._pendingResult = undefined;
+		clearTimeout(this._timeoutTimer);
+		this._outputEvents.cancel();
+		const state = this._state;
+		state.status = result.status;
+		state.reason = result.reason;
+		state.exitCode = result.exitCode;
+		state.signal = result.signal;
+		state.endedAt = result.endedAt;
+		// Nothing listens or uses a CPU any more; a notice saying "ready on :3000" would mislead.
+		state.ports = undefined;
+		state.resources = undefined;
+		this._handedOver?.abandon();
+		this._handedOver = undefined;
+		this._snapshot = undefined;
+		const info = this.info;
+		this._context.logger.debug(`${state.id} ${state.status}${state.reason ? ` (${state.reason})` : ''}`);
+		this._context.ended(this, announce);
+		this._resolveFinished(info);
+		this._waits.onEnd(false);
+	}
+
+	/** Stops following it as the window closes: it goes on under its supervisor, for the next window to adopt. */
+	letGo(): void {
+		this.detach();
+		clearTimeout(this._timeoutTimer);
+		this._outputEvents.cancel();
+		this._waits.onEnd(true);
+	}
+
+	signalGroup(signal: NodeJS.Signals): boolean {
+		return this._runner?.signalGroup(signal) ?? false;
+	}
+
+	groupAlive(): boolean {
+		return this._runner?.groupAlive() ?? false;
+	}
+
+	/** Ends it as the window closes, its group signalled already; no notice, no events. */
+	endWithWindow(endedAt: number): void {
+		this.detach();
+		this._output?.abandon();
+		// A task that ended on its own and was only flushing its log keeps the way it ended; one being stopped keeps why.
+		const result = this._pendingResult ?? { ...(this._stopRequest ?? { status: 'cancelled', reason: STOPPED_WITH_WINDOW }), endedAt };
+		this.complete(result, false);
+	}
+
+	/** No callbacks from its processes any more; the processes themselves are left alone. */
+	private detach(): void {
+		this._runner?.abandon();
+		this._runner = undefined;
+		this._handedOver?.abandon();
+		this._handedOver = undefined;
+	}
+
+	/** Keeps at most the newest `maxBytes` of a finished task's output in memory. */
+	shrinkOutput(maxBytes: number): void {
+		this._output?.shrink(maxBytes);
+	}
+
+	/** Removed from the list: its output needs no memory any more. */
+	dropOutput(): void {
+		this._output = undefined;
+	}
+
+	// #endregion
+}
