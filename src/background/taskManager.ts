@@ -6,7 +6,7 @@ import { Disposable } from '../common/lifecycle';
 import type { Logger } from '../common/logger';
 import { plainText } from './ansi';
 import { Launcher } from './launch';
-import { NoticeQueue, type NoticeJournal } from './notices';
+import { NoticeQueue } from './notices';
 import { formatOutput, noticeTail } from './outputFormat';
 import { Retention, finishedBeyondLimit } from './retention';
 import { Sampling } from './sampling';
@@ -17,7 +17,8 @@ import { cleanSupervisedFolder, removeSupervisorFiles } from './supervised/clean
 import { SupervisedLauncher } from './supervised/launch';
 import { recoverTasks } from './supervised/recovery';
 import { TaskRun, type TaskRunContext } from './taskRun';
-import { TaskStore, recordOf, type StoredState } from './taskStore';
+import { TaskStore, recordOf, taskNumber, type OrphanTasks, type TaskRecord } from './taskStore';
+import type { ProcessIdentity } from './store/storeLock';
 import type {
 	BackgroundSettings,
 	OutputSince,
@@ -64,7 +65,13 @@ export interface TaskManagerOptions {
 	readonly nodeExecutable?: string;
 	/** How often CPU, memory and ports are sampled while sampling is on; about 3 s by default. */
 	readonly sampleIntervalMilliseconds?: number;
+	/** This window's folder name in the store (a new one when absent) and the process that owns it (this one). */
+	readonly window?: { readonly instance?: string; readonly identity?: ProcessIdentity };
+	/** How often the store is searched for windows that closed or died, whose tasks this window takes over; 5 s by default. */
+	readonly takeOverIntervalMilliseconds?: number;
 }
+
+const defaultTakeOverIntervalMilliseconds = 5000;
 
 /**
  * Runs shell commands as background tasks: queues them under `maxConcurrent`, keeps the tail of their
@@ -93,11 +100,14 @@ export class TaskManager extends Disposable implements TaskService {
 	private readonly _logger: Logger;
 	private readonly _now: () => number;
 	/** In id order, oldest first. */
-	private readonly _runs = new Map<string, TaskRun>();
-	private _nextId: number;
+	private _runs = new Map<string, TaskRun>();
 	private readonly _runContext: TaskRunContext;
 	private readonly _slots: Slots<TaskRun>;
-	private readonly _notices: NoticeJournal = new NoticeQueue();
+	private readonly _notices: NoticeQueue;
+	/** Tasks removed from the list whose log waits for their notice to be saved with a conversation. */
+	private readonly _logsToRemove = new Set<string>();
+	private _takeOverTimer: NodeJS.Timeout | undefined;
+	private _windowsWatcher: fs.FSWatcher | undefined;
 	private readonly _retention = new Retention<TaskRun>();
 	private readonly _sampling: Sampling;
 	private readonly _supervised: SupervisedLauncher;
@@ -112,7 +122,9 @@ export class TaskManager extends Disposable implements TaskService {
 		this.onDidChange = this._onDidChange.event;
 		this._onDidFinish = this._register(new Emitter<TaskInfo>(reportListenerError));
 		this.onDidFinish = this._onDidFinish.event;
-		this._taskStore = new TaskStore(_options.storageDir, () => this.storedState(), this._logger, this._now);
+		this._taskStore = new TaskStore(_options.storageDir, () => this.records(), this._logger, this._now, _options.window);
+		this._taskStore.open();
+		this._notices = new NoticeQueue(this._taskStore.journal);
 		this._slots = new Slots(() => _options.getSettings().maxConcurrent);
 		this._sampling = this._register(new Sampling(() => this._runs.values(), this._logger, _options.sampleIntervalMilliseconds));
 		this._runContext = {
@@ -134,25 +146,9 @@ export class TaskManager extends Disposable implements TaskService {
 		this._supervised = new SupervisedLauncher({ ...launchOptions, supervisorScript: _options.supervisorScript, nodeExecutable: _options.nodeExecutable });
 		this._launcher = new Launcher({ ...launchOptions, supervised: this._supervised });
 
-		const loaded = this._taskStore.load();
-		this._nextId = loaded.nextId;
-		const recovered = recoverTasks(loaded, { store: this._taskStore, context: this._runContext, launcher: this._supervised });
-		for (const run of recovered.runs) {
-			this._runs.set(run.id, run);
-		}
-		for (const run of recovered.adopted) {
-			this._slots.hold(run);
-		}
-		for (const { run, result } of recovered.endedMeanwhile) {
-			run.complete(result);
-		}
-		if (recovered.endedMeanwhile.length > 0) {
-			// On disk before their state files go: a crash now must not announce them a second time.
-			this._taskStore.saveNow();
-		} else if (recovered.stoppedByClose || this.pruneFinished()) {
-			this._taskStore.scheduleSave();
-		}
-		cleanSupervisedFolder(this._taskStore, new Set(recovered.adopted.map((run) => run.id)), this._logger, this._now);
+		this.takeOverOrphans();
+		cleanSupervisedFolder(this._taskStore, (id) => this._runs.get(id)?.isFinal === true, this._logger, this._now);
+		this.watchForOrphans();
 	}
 
 	// #region TaskService
@@ -161,7 +157,7 @@ export class TaskManager extends Disposable implements TaskService {
 		if (this.isDisposed) {
 			throw new Error('The background task manager has been disposed.');
 		}
-		const id = `bg-${this._nextId++}`;
+		const id = this._taskStore.ids.next();
 		const timeout = options.timeoutSeconds ?? this._options.getSettings().timeoutSeconds;
 		const run = new TaskRun(
 			{
@@ -170,6 +166,7 @@ export class TaskManager extends Disposable implements TaskService {
 				// A relative folder is taken from the default one, as the agent thinks of paths in the workspace.
 				cwd: path.resolve(this._options.defaultCwd, options.cwd ?? '.'),
 				origin: options.origin,
+				conversationId: options.conversationId,
 				status: 'queued',
 				queuedAt: this._now(),
 				outputBytes: 0,
@@ -205,16 +202,29 @@ export class TaskManager extends Disposable implements TaskService {
 		return [...this._runs.values()].reverse().map((run) => run.info);
 	}
 
-	drain(): TaskNotice[] {
-		const notices = this._notices.drain();
+	drain(conversationId?: string): TaskNotice[] {
+		const notices = this._notices.drain(conversationId);
 		if (notices.length > 0 && this.pruneFinished()) {
 			this._taskStore.scheduleSave();
 		}
 		return notices;
 	}
 
-	hasPendingNotices(): boolean {
-		return this._notices.hasPending();
+	acknowledge(taskIds: readonly string[]): void {
+		this._notices.acknowledge(taskIds);
+		for (const id of taskIds) {
+			if (this._logsToRemove.delete(id)) {
+				this.removeLog(id);
+			}
+		}
+	}
+
+	hasPendingNotices(conversationId?: string): boolean {
+		return this._notices.hasWaiting(conversationId);
+	}
+
+	pendingNotices(): ReadonlyMap<string | undefined, number> {
+		return this._notices.waitingByConversation();
 	}
 
 	readOutput(id: string, options?: ReadOutputOptions): string {
@@ -347,6 +357,8 @@ export class TaskManager extends Disposable implements TaskService {
 			return;
 		}
 		this._sampling.dispose();
+		clearInterval(this._takeOverTimer);
+		this._windowsWatcher?.close();
 		shutDown([...this._runs.values()], this._logger, this._now);
 		this._slots.clearQueue();
 		this._taskStore.close();
@@ -360,12 +372,14 @@ export class TaskManager extends Disposable implements TaskService {
 		}
 	}
 
-	/** A task reached its final status: its slot, its notice, what stays in memory, the events. */
+	/**
+	 * A task reached its final status: its slot, its notice, what stays in memory, the events. The
+	 * notice is on disk before anyone hears of the end, also when the window closes (`announce` false:
+	 * no events then), so that the next window delivers it.
+	 */
 	private ended(run: TaskRun, announce: boolean): void {
 		this._slots.release(run);
-		if (announce) {
-			this._notices.push({ task: run.info, outputTail: noticeTail(run.output, run.logPath) });
-		}
+		this._notices.push({ task: run.info, outputTail: noticeTail(run.output, run.logPath) });
 		this._retention.keep(run);
 		if (!announce) {
 			return;
@@ -391,13 +405,97 @@ export class TaskManager extends Disposable implements TaskService {
 		this._retention.forget(run);
 		run.dropOutput();
 		this.fireChange(run, 'removed');
-		const logPath = run.logPath;
-		void fs.promises.rm(logPath, { force: true }).catch((error: unknown) => this._logger.warn(`Could not delete ${logPath}: ${errorMessage(error)}`));
+		if (this._notices.isPending(run.id)) {
+			// Its notice names the log: it goes once the notice is saved with a conversation.
+			this._logsToRemove.add(run.id);
+		} else {
+			this.removeLog(run.id);
+		}
 		removeSupervisorFiles(this._taskStore, run.id, this._logger);
 	}
 
-	private storedState(): StoredState {
-		return { nextId: this._nextId, tasks: [...this._runs.values()].map((run) => recordOf(run.info)) };
+	private removeLog(id: string): void {
+		const logPath = this._taskStore.logPath(id);
+		void fs.promises.rm(logPath, { force: true }).catch((error: unknown) => this._logger.warn(`Could not delete ${logPath}: ${errorMessage(error)}`));
+	}
+
+	/**
+	 * Takes over the tasks and notices of windows that closed or died (see TaskStore): tasks left
+	 * running are followed again, tasks that did not survive their window are announced as cancelled,
+	 * and notices not yet saved with a conversation wait here for it.
+	 */
+	private takeOverOrphans(): void {
+		const added: TaskRun[] = [];
+		const endedMeanwhile: { run: TaskRun; result: Parameters<TaskRun['complete']>[0] }[] = [];
+		this._taskStore.takeOverOrphans((orphans: readonly OrphanTasks[]) => {
+			const stopped: TaskRun[] = [];
+			for (const orphan of orphans) {
+				if (orphan.journalFolder) {
+					this._notices.restore(this._taskStore.journal.adoptFrom(orphan.journalFolder));
+				}
+				const tasks = orphan.tasks.filter((record) => !this._runs.has(record.id));
+				const recovered = recoverTasks({ tasks, savedAt: orphan.savedAt }, { store: this._taskStore, context: this._runContext, launcher: this._supervised });
+				for (const run of recovered.runs) {
+					this._runs.set(run.id, run);
+					added.push(run);
+				}
+				for (const run of recovered.adopted) {
+					this._slots.hold(run);
+				}
+				endedMeanwhile.push(...recovered.endedMeanwhile);
+				stopped.push(...recovered.stoppedByClose);
+				if (tasks.length > 0) {
+					this._logger.info(`Took over ${tasks.length} task${tasks.length === 1 ? '' : 's'}: ${orphan.description}.`);
+				}
+			}
+			// Their window ended before it could say so: they are announced now, on disk before their old files go.
+			for (const run of stopped) {
+				this._notices.push({ task: run.info, outputTail: noticeTail(undefined, run.logPath) });
+			}
+			this._runs = new Map([...this._runs.entries()].sort(([a], [b]) => (taskNumber(a) ?? 0) - (taskNumber(b) ?? 0)));
+			this.pruneFinished();
+			this._taskStore.saveNow();
+		});
+		for (const run of added) {
+			if (this._runs.has(run.id)) {
+				this.fireChange(run, 'added');
+			}
+		}
+		for (const { run, result } of endedMeanwhile) {
+			run.complete(result);
+		}
+		if (endedMeanwhile.length > 0) {
+			// On disk before their state files go: a crash now must not announce them a second time.
+			this._taskStore.saveNow();
+		}
+	}
+
+	/** A window that closes marks its folder; one that dies is found by its process: either way its tasks come here. */
+	private watchForOrphans(): void {
+		const look = () => {
+			if (!this.isDisposed) {
+				this.takeOverOrphans();
+			}
+		};
+		this._takeOverTimer = setInterval(look, this._options.takeOverIntervalMilliseconds ?? defaultTakeOverIntervalMilliseconds);
+		this._takeOverTimer.unref();
+		try {
+			let scheduled: NodeJS.Timeout | undefined;
+			this._windowsWatcher = fs.watch(this._taskStore.windows.root, { persistent: false, recursive: false }, () => {
+				// A burst of changes (a window writing its last files) makes one look, a moment later.
+				scheduled ??= setTimeout(() => {
+					scheduled = undefined;
+					look();
+				}, 100);
+			});
+			this._windowsWatcher.on('error', () => this._windowsWatcher?.close());
+		} catch {
+			// Polling alone will do.
+		}
+	}
+
+	private records(): TaskRecord[] {
+		return [...this._runs.values()].map((run) => recordOf(run.info));
 	}
 
 	private fireChange(run: TaskRun, kind: TaskChange['kind']): void {

@@ -155,10 +155,18 @@ export interface TaskService {
 	get(id: string): TaskInfo | undefined;
 	/** Newest first. */
 	list(): readonly TaskInfo[];
-	/** Finished tasks not yet delivered, oldest first; clears them atomically. */
-	drain(): TaskNotice[];
-	/** Whether finished tasks wait to be drained. */
-	hasPendingNotices(): boolean;
+	/**
+	 * The notices of finished tasks for a conversation (those it started, and those of no conversation),
+	 * oldest first, each once. They stay on disk until {@link acknowledge}: a conversation acknowledges
+	 * them once it is saved with them. Without a conversation: every notice, acknowledged at once.
+	 */
+	drain(conversationId?: string): TaskNotice[];
+	/** The conversation that drained these notices (or learned of these tasks' ends otherwise) has been saved. */
+	acknowledge(taskIds: readonly string[]): void;
+	/** Whether notices wait for this conversation (any conversation when undefined). */
+	hasPendingNotices(conversationId?: string): boolean;
+	/** How many notices wait, by conversation (undefined: notices of no conversation). */
+	pendingNotices(): ReadonlyMap<string | undefined, number>;
 	/** The in-memory tail of a task's output. */
 	readOutput(id: string, options?: ReadOutputOptions): string;
 	/** Output after a cursor (bytes of output seen); for views and readers that follow a task as it prints. */

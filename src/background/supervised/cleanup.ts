@@ -14,8 +14,11 @@ export function removeSupervisorFiles(store: TaskStore, id: string, logger: Logg
 	}
 }
 
-/** Deletes state and spec files no task needs: those of finished tasks, and specs no supervisor took. */
-export function cleanSupervisedFolder(store: TaskStore, keep: ReadonlySet<string>, logger: Logger, now: () => number): void {
+/**
+ * Deletes state and spec files no task needs: those of tasks this window knows have ended (`mayRemove`:
+ * another window may be following the others), and specs no supervisor took.
+ */
+export function cleanSupervisedFolder(store: TaskStore, mayRemove: (id: string) => boolean, logger: Logger, now: () => number): void {
 	const folder = store.supervisedFolder;
 	let names: string[];
 	try {
@@ -25,7 +28,7 @@ export function cleanSupervisedFolder(store: TaskStore, keep: ReadonlySet<string
 	}
 	for (const name of names) {
 		const id = /^(bg-\d+)\./.exec(name)?.[1];
-		if (id !== undefined && keep.has(id)) {
+		if (id !== undefined && !mayRemove(id)) {
 			continue;
 		}
 		const file = path.join(folder, name);

@@ -3,7 +3,7 @@ import { isSameProcess } from '../procfs';
 import { TaskOutput } from '../taskOutput';
 import { ENDED_WHILE_NO_WINDOW, STOPPED_WHEN_WINDOW_CLOSED, resultOf, type FinalResult } from '../taskResult';
 import { TaskRun, type TaskRunContext } from '../taskRun';
-import { taskNumber, type LoadedState, type TaskRecord, type TaskStore } from '../taskStore';
+import { taskNumber, type TaskRecord, type TaskStore } from '../taskStore';
 import { isFinalStatus, type TaskInfo } from '../types';
 import { FollowedRun, outcomeOfState } from './followedRun';
 import { noFlow, type SupervisedLauncher } from './launch';
@@ -23,8 +23,15 @@ export interface RecoveredTasks {
 	readonly adopted: readonly TaskRun[];
 	/** Tasks left running that ended while no window was open: to be completed (and announced) once. */
 	readonly endedMeanwhile: readonly { readonly run: TaskRun; readonly result: FinalResult }[];
-	/** Tasks that were running or queued when the previous window closed, now cancelled: tasks.json needs saving. */
-	readonly stoppedByClose: boolean;
+	/** Tasks that were running or queued when their window ended without saying how they ended: cancelled now, and to be announced. */
+	readonly stoppedByClose: readonly TaskRun[];
+}
+
+/** The records of a window that closed or died. */
+export interface RecordsToRecover {
+	readonly tasks: readonly TaskRecord[];
+	/** When they were last saved: about when that window stopped. */
+	readonly savedAt?: number;
 }
 
 /**
@@ -32,20 +39,21 @@ export interface RecoveredTasks {
  * if its supervisor is still the same process, else finished the way its state file says (or as
  * unknown); any other task that was not finished did not survive its window.
  */
-export function recoverTasks(loaded: LoadedState, options: RecoveryOptions): RecoveredTasks {
+export function recoverTasks(loaded: RecordsToRecover, options: RecoveryOptions): RecoveredTasks {
 	const { store, context } = options;
 	const runs: TaskRun[] = [];
 	const adopted: TaskRun[] = [];
 	const endedMeanwhile: { run: TaskRun; result: FinalResult }[] = [];
 	const seen = new Set<string>();
-	let stoppedByClose = false;
+	const stoppedByClose: TaskRun[] = [];
 	const records = [...loaded.tasks].sort((a, b) => (taskNumber(a.id) ?? 0) - (taskNumber(b.id) ?? 0));
 	for (const record of records) {
 		if (seen.has(record.id)) {
 			continue;
 		}
 		seen.add(record.id);
-		const revived = record.leaveRunning && record.status === 'running' ? reviveSupervised(record, options) : undefined;
+		// Queued too: a task left running is saved before its supervisor starts, so a crash in between still finds it.
+		const revived = record.leaveRunning && !isFinalStatus(record.status) ? reviveSupervised(record, options) : undefined;
 		if (revived) {
 			runs.push(revived.run);
 			if (revived.result) {
@@ -56,12 +64,16 @@ export function recoverTasks(loaded: LoadedState, options: RecoveryOptions): Rec
 			continue;
 		}
 		let info: TaskInfo = { ...record, logPath: store.logPath(record.id) };
-		if (!isFinalStatus(record.status)) {
+		const stopped = !isFinalStatus(record.status);
+		if (stopped) {
 			// The previous window ended without saying how its tasks ended; they did not survive it.
 			info = { ...info, status: 'cancelled', reason: STOPPED_WHEN_WINDOW_CLOSED, endedAt: record.endedAt ?? loaded.savedAt };
-			stoppedByClose = true;
 		}
-		runs.push(TaskRun.ended(info, context));
+		const run = TaskRun.ended(info, context);
+		runs.push(run);
+		if (stopped) {
+			stoppedByClose.push(run);
+		}
 	}
 	return { runs, adopted, endedMeanwhile, stoppedByClose };
 }

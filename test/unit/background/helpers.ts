@@ -51,6 +51,8 @@ export class Fixture {
 			...(options.now ? { now: options.now } : {}),
 			...(options.supervisorScript ? { supervisorScript: options.supervisorScript } : {}),
 			...(options.sampleIntervalMilliseconds ? { sampleIntervalMilliseconds: options.sampleIntervalMilliseconds } : {}),
+			...(options.window ? { window: options.window } : {}),
+			...(options.takeOverIntervalMilliseconds ? { takeOverIntervalMilliseconds: options.takeOverIntervalMilliseconds } : {}),
 		});
 		this._managers.push(manager);
 		return manager;
@@ -131,4 +133,22 @@ export async function waitFor(condition: () => boolean, timeoutMilliseconds = 10
 
 export function delay(milliseconds: number): Promise<void> {
 	return new Promise((resolve) => setTimeout(resolve, milliseconds));
+}
+
+/** The task lists every window of a store has saved (`windows/<instance>/tasks.json`), by instance. */
+export function savedTaskLists(storageDir: string): Map<string, { id: string; status: string; leaveRunning?: boolean }[]> {
+	const lists = new Map<string, { id: string; status: string; leaveRunning?: boolean }[]>();
+	const root = path.join(storageDir, 'windows');
+	for (const instance of fs.existsSync(root) ? fs.readdirSync(root) : []) {
+		const file = path.join(root, instance, 'tasks.json');
+		if (fs.existsSync(file)) {
+			lists.set(instance, (JSON.parse(fs.readFileSync(file, 'utf8')) as { tasks: { id: string; status: string; leaveRunning?: boolean }[] }).tasks);
+		}
+	}
+	return lists;
+}
+
+/** Every task record a store's windows have saved. */
+export function savedRecords(storageDir: string): { id: string; status: string; leaveRunning?: boolean }[] {
+	return [...savedTaskLists(storageDir).values()].flat();
 }

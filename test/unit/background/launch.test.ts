@@ -19,7 +19,7 @@ describePosix('Launcher', () => {
 	beforeEach(() => {
 		folder = fs.mkdtempSync(path.join(os.tmpdir(), 'meanwhile-launch-'));
 		context = new FakeRunContext();
-		store = new TaskStore(folder, () => ({ nextId: 1, tasks: [] }), context.logger, () => context.time);
+		store = new TaskStore(folder, () => [], context.logger, () => context.time);
 		const common = { store, logger: context.logger, getSettings: () => context.settings, now: () => context.time, baseEnv: process.env };
 		// No supervisor script: tasks to be left running run as normal ones.
 		launcher = new Launcher({ ...common, supervised: new SupervisedLauncher(common) });

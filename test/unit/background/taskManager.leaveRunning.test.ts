@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ENDED_WHILE_NO_WINDOW, STOPPED_WITH_WINDOW, type TaskManager } from '../../../src/background';
-import { Fixture, SUPERVISOR_SCRIPT, delay, processesWith, uniqueMarker, waitFor } from './helpers';
+import { Fixture, SUPERVISOR_SCRIPT, delay, processesWith, savedRecords, uniqueMarker, waitFor } from './helpers';
 
 const describePosix = process.platform === 'win32' ? describe.skip : describe;
 
@@ -76,8 +76,7 @@ describePosix('TaskManager leave running', function () {
 		first.dispose();
 		assert.ok(processesWith(marker).length > 0, 'dispose leaves the task running');
 		assert.ok(alive(supervisorPid), 'and its supervisor');
-		const saved = JSON.parse(fs.readFileSync(path.join(storageDir, 'tasks.json'), 'utf8')) as { tasks: { id: string; status: string }[] };
-		assert.equal(saved.tasks.find((task) => task.id === info.id)?.status, 'running');
+		assert.equal(savedRecords(storageDir).find((task) => task.id === info.id)?.status, 'running');
 		await delay(300);
 
 		const second = manager(storageDir);

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { STOPPED_WHEN_WINDOW_CLOSED, STOPPED_WITH_WINDOW } from '../../../src/background';
-import { Fixture, processesWith, uniqueMarker, waitFor } from './helpers';
+import { Fixture, processesWith, savedRecords, savedTaskLists, uniqueMarker, waitFor } from './helpers';
 
 const describePosix = process.platform === 'win32' ? describe.skip : describe;
 
@@ -25,6 +25,11 @@ describePosix('TaskManager persistence', () => {
 		const flagged = first.start('echo flagged', { origin: 'user' });
 		await Promise.all([first.whenFinished(done.id), first.whenFinished(flagged.id)]);
 		first.setLeaveRunning(flagged.id, true);
+		// Delivered in this window: not announced again in the next.
+		assert.deepEqual(
+			first.drain().map((notice) => notice.task.id),
+			[done.id, flagged.id],
+		);
 		const running = first.start(`sleep 300.${marker} & sleep 301.${marker} & wait`, { origin: 'agent' });
 		const queued = first.start('echo never', { origin: 'agent' });
 		assert.equal(queued.status, 'queued');
@@ -47,7 +52,13 @@ describePosix('TaskManager persistence', () => {
 			second.list().map((task) => task.id),
 			[queued.id, running.id, flagged.id, done.id],
 		);
-		assert.equal(second.hasPendingNotices(), false, 'tasks of an earlier window are not announced again');
+		// The tasks the window's closing stopped are announced once, in the next window, with why; the others are not announced again.
+		const notices = second.drain();
+		assert.deepEqual(
+			notices.map((notice) => `${notice.task.id} ${notice.task.status} ${notice.task.reason ?? ''}`),
+			[`${running.id} cancelled ${STOPPED_WITH_WINDOW}`, `${queued.id} cancelled ${STOPPED_WITH_WINDOW}`],
+		);
+		assert.equal(second.hasPendingNotices(), false);
 		const next = second.start('true', { origin: 'agent' });
 		assert.equal(next.id, 'bg-5');
 		await second.whenFinished(next.id);
@@ -67,7 +78,13 @@ describePosix('TaskManager persistence', () => {
 			assert.equal((await manager.whenFinished(id)).status, 'cancelled');
 		}
 		assert.equal(manager.readOutput('bg-7'), 'listening\n', 'their logs are kept');
+		// Their window could not say they ended: the next one does, once, with why.
+		assert.deepEqual(
+			manager.drain().map((notice) => `${notice.task.id} ${notice.task.reason ?? ''}`),
+			[`bg-7 ${STOPPED_WHEN_WINDOW_CLOSED}`, `bg-8 ${STOPPED_WHEN_WINDOW_CLOSED}`],
+		);
 		assert.equal(manager.start('true', { origin: 'agent' }).id, 'bg-9');
+		assert.equal(fs.existsSync(path.join(storageDir, 'tasks.json')), false, 'the task list of an earlier version is taken over');
 	});
 
 	it('a corrupt tasks.json is moved aside with a warning, not thrown', async () => {
@@ -81,9 +98,8 @@ describePosix('TaskManager persistence', () => {
 		const info = manager.start('true', { origin: 'agent' });
 		await manager.whenFinished(info.id);
 		manager.dispose();
-		const saved = JSON.parse(fs.readFileSync(path.join(storageDir, 'tasks.json'), 'utf8')) as { tasks: { id: string }[] };
 		assert.deepEqual(
-			saved.tasks.map((task) => task.id),
+			savedRecords(storageDir).map((task) => task.id),
 			[info.id],
 		);
 	});
@@ -94,27 +110,22 @@ describePosix('TaskManager persistence', () => {
 		const ids = [first.start('true', { origin: 'agent' }).id, first.start('true', { origin: 'agent' }).id];
 		await Promise.all(ids.map((id) => first.whenFinished(id)));
 		first.dispose();
-		fs.rmSync(path.join(storageDir, 'tasks.json'));
+		fs.rmSync(path.join(storageDir, 'windows'), { recursive: true });
+		fs.rmSync(path.join(storageDir, 'ids.json'));
 		const second = fixture.manager({}, { storageDir });
 		assert.equal(second.start('true', { origin: 'agent' }).id, 'bg-3');
 	});
 
 	it('saves on its own, debounced, with an atomic rename', async () => {
 		const storageDir = fixture.folder();
-		const manager = fixture.manager({}, { storageDir });
+		const manager = fixture.manager({}, { storageDir, window: { instance: 'this-window' } });
 		const info = manager.start('echo x', { origin: 'agent' });
 		await manager.whenFinished(info.id);
-		const file = path.join(storageDir, 'tasks.json');
-		await waitFor(() => {
-			try {
-				const saved = JSON.parse(fs.readFileSync(file, 'utf8')) as { nextId: number; tasks: { id: string; status: string }[] };
-				return saved.nextId === 2 && saved.tasks[0]?.status === 'succeeded';
-			} catch {
-				return false;
-			}
-		}, 5000, 'tasks.json to be saved');
+		const counter = JSON.parse(fs.readFileSync(path.join(storageDir, 'ids.json'), 'utf8')) as { nextId: number };
+		assert.equal(counter.nextId, 2, 'the id counter is saved as each id is given');
+		await waitFor(() => savedTaskLists(storageDir).get('this-window')?.[0]?.status === 'succeeded', 5000, 'tasks.json to be saved');
 		assert.deepEqual(
-			fs.readdirSync(storageDir).filter((name) => name.endsWith('.tmp')),
+			fs.readdirSync(path.join(storageDir, 'windows', 'this-window')).filter((name) => name.endsWith('.tmp')),
 			[],
 		);
 	});

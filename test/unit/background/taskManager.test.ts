@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import type { TaskChange, TaskInfo } from '../../../src/background';
-import { Fixture, processesWith, uniqueMarker, waitFor } from './helpers';
+import { Fixture, delay, processesWith, uniqueMarker, waitFor } from './helpers';
 
 const describePosix = process.platform === 'win32' ? describe.skip : describe;
 
@@ -342,6 +342,7 @@ describePosix('TaskManager', () => {
 			assert.ok(fs.existsSync(first.logPath));
 			const removed: string[] = [];
 			manager.onDidChange((change) => change.kind === 'removed' && removed.push(change.task.id));
+			manager.drain();
 			manager.clearFinished();
 			assert.deepEqual(
 				manager.list().map((task) => task.id),
@@ -351,6 +352,20 @@ describePosix('TaskManager', () => {
 			await waitFor(() => !fs.existsSync(first.logPath), 10_000, 'the log removed');
 			assert.equal(manager.get(first.id), undefined);
 			await manager.cancel(third.id);
+		});
+
+		it('clearFinished keeps the log of a task whose notice is not yet saved with its conversation, until it is', async () => {
+			const manager = fixture.manager();
+			const info = manager.start('echo kept for the notice', { origin: 'agent', conversationId: 'conversation-a' });
+			await manager.whenFinished(info.id);
+			manager.clearFinished();
+			assert.equal(manager.get(info.id), undefined, 'the row goes at once');
+			const [notice] = manager.drain('conversation-a');
+			assert.equal(notice.task.id, info.id);
+			await delay(200);
+			assert.ok(fs.existsSync(notice.task.logPath), 'the notice names a log that is still there');
+			manager.acknowledge([info.id]);
+			await waitFor(() => !fs.existsSync(notice.task.logPath), 10_000, 'the log removed once the notice is saved');
 		});
 
 		it('rerun starts the same command in the same folder as the user', async () => {

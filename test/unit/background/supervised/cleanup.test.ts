@@ -13,7 +13,7 @@ describe('supervised folder clean-up', () => {
 
 	beforeEach(() => {
 		folder = fs.mkdtempSync(path.join(os.tmpdir(), 'meanwhile-cleanup-'));
-		store = new TaskStore(folder, () => ({ nextId: 1, tasks: [] }), logger, Date.now);
+		store = new TaskStore(folder, () => [], logger, Date.now);
 		store.ensureSupervisedFolder();
 	});
 
@@ -35,13 +35,13 @@ describe('supervised folder clean-up', () => {
 		write('bg-3.spec.json', 120_000);
 		write('bg-4.spec.json');
 		write('bg-5.spec.json.123.tmp', 120_000);
-		cleanSupervisedFolder(store, new Set(['bg-1']), logger, Date.now);
+		cleanSupervisedFolder(store, (id) => id !== 'bg-1', logger, Date.now);
 		assert.deepEqual(fs.readdirSync(store.supervisedFolder).sort(), ['bg-1.spec.json', 'bg-1.state.json', 'bg-4.spec.json']);
 	});
 
 	it('does nothing without a folder', () => {
 		fs.rmSync(store.supervisedFolder, { recursive: true });
-		cleanSupervisedFolder(store, new Set(), logger, Date.now);
+		cleanSupervisedFolder(store, () => true, logger, Date.now);
 		assert.equal(fs.existsSync(store.supervisedFolder), false);
 	});
 

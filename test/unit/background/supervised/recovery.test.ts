@@ -25,7 +25,7 @@ describePosix('recoverTasks', () => {
 	beforeEach(() => {
 		folder = fs.mkdtempSync(path.join(os.tmpdir(), 'meanwhile-recovery-'));
 		context = new FakeRunContext();
-		const store = new TaskStore(folder, () => ({ nextId: 1, tasks: [] }), context.logger, () => context.time);
+		const store = new TaskStore(folder, () => [], context.logger, () => context.time);
 		store.ensureFolders();
 		store.ensureSupervisedFolder();
 		const launcher = new SupervisedLauncher({ store, logger: context.logger, getSettings: () => context.settings, now: () => context.time, baseEnv: {} });
@@ -39,7 +39,6 @@ describePosix('recoverTasks', () => {
 	it('keeps finished tasks and cancels those that did not survive their window, in id order, each once', () => {
 		const recovered = recoverTasks(
 			{
-				nextId: 20,
 				savedAt: 500,
 				tasks: [
 					record('bg-10', 'succeeded', { exitCode: 0, endedAt: 300 }),
@@ -59,7 +58,10 @@ describePosix('recoverTasks', () => {
 		assert.equal(stopped.info.endedAt, 500);
 		assert.equal(stopped.logPath, options.store.logPath('bg-2'));
 		assert.ok(recovered.runs.every((run) => run.isFinal));
-		assert.equal(recovered.stoppedByClose, true);
+		assert.deepEqual(
+			recovered.stoppedByClose.map((run) => run.id),
+			['bg-2', 'bg-3'],
+		);
 		assert.deepEqual(recovered.adopted, []);
 		assert.deepEqual(recovered.endedMeanwhile, []);
 		assert.deepEqual(context.endings, [], 'nothing announced');
@@ -71,7 +73,7 @@ describePosix('recoverTasks', () => {
 		writeJsonAtomically(store.statePath('bg-1'), { version: 1, status: 'exited', supervisorPid: 1, pid: 61, pgid: 61, exitCode: 0, signal: null, endedAt: 42 });
 		writeJsonAtomically(store.statePath('bg-2'), { version: 1, status: 'running', supervisorPid: gone, pid: 62, pgid: 62 });
 		context.time = 99;
-		const recovered = recoverTasks({ nextId: 3, tasks: [record('bg-1', 'running', { leaveRunning: true }), record('bg-2', 'running', { leaveRunning: true })] }, options);
+		const recovered = recoverTasks({ tasks: [record('bg-1', 'running', { leaveRunning: true }), record('bg-2', 'running', { leaveRunning: true })] }, options);
 		assert.deepEqual(
 			recovered.endedMeanwhile.map(({ run, result }) => ({ id: run.id, pid: run.info.pid, ...result })),
 			[
@@ -80,7 +82,7 @@ describePosix('recoverTasks', () => {
 			],
 		);
 		assert.ok(recovered.runs.every((run) => !run.isFinal), 'the manager completes them, with their notices');
-		assert.equal(recovered.stoppedByClose, false);
+		assert.deepEqual(recovered.stoppedByClose, []);
 	});
 
 	it('adopts a task whose supervisor still runs, with the newest part of its log as its output', () => {
@@ -89,7 +91,7 @@ describePosix('recoverTasks', () => {
 		fs.writeFileSync(store.logPath('bg-1'), 'ab\u20accd');
 		context.settings = { ...context.settings, memoryBufferBytes: 4 };
 		writeJsonAtomically(store.statePath('bg-1'), { version: 1, status: 'running', supervisorPid: process.pid, supervisorStartTime: processStartTime(process.pid), pid: 71, pgid: 71 });
-		const recovered = recoverTasks({ nextId: 2, tasks: [record('bg-1', 'running', { leaveRunning: true, startedAt: 5 })] }, options);
+		const recovered = recoverTasks({ tasks: [record('bg-1', 'running', { leaveRunning: true, startedAt: 5 })] }, options);
 		const [run] = recovered.adopted;
 		try {
 			assert.equal(recovered.runs[0], run);
