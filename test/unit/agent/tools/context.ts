@@ -52,3 +52,21 @@ export class ToolBench {
 		fs.rmSync(this.storage, { recursive: true, force: true });
 	}
 }
+
+/** A fresh bench for each test of the enclosing `describe`; returns what gives the current one. */
+export function useToolBench(): () => ToolBench {
+	let bench: ToolBench | undefined;
+	beforeEach(() => {
+		bench = new ToolBench();
+	});
+	afterEach(() => {
+		bench?.dispose();
+		bench = undefined;
+	});
+	return () => {
+		if (!bench) {
+			throw new Error('The tool bench exists only while a test runs.');
+		}
+		return bench;
+	};
+}
