@@ -41,7 +41,8 @@ export const DEFAULT_AGENT_SETTINGS: AgentSettings = {
 
 type TurnKind = 'user' | 'auto' | 'retry';
 
-export interface AgentLoopOptions {
+/** What a conversation's loop works with, as the host gives it (the session adds defaults to the rest). */
+export interface LoopEnvironment {
 	/** The client for the next request; undefined when no API key is set (the chat then asks for one). */
 	readonly model: () => ModelClient | undefined | Promise<ModelClient | undefined>;
 	readonly tasks: TaskService;
@@ -49,12 +50,15 @@ export interface AgentLoopOptions {
 	readonly getSettings: () => AgentSettings;
 	/** The system prompt, or what builds it (called before every request, so it follows workspace changes). */
 	readonly systemPrompt: string | (() => string);
+	/** Where commands run; the task engine's default when absent or undefined. */
+	readonly cwd?: () => string | undefined;
+}
+
+export interface AgentLoopOptions extends LoopEnvironment {
 	readonly logger: Logger;
 	readonly approve: ApproveCommand;
 	readonly tools: ReadonlyMap<string, AgentTool>;
 	readonly transcript: Transcript;
-	/** Where commands run; the task engine's default when absent or undefined. */
-	readonly cwd?: () => string | undefined;
 }
 
 type RequestOutcome = { kind: 'ok'; content: readonly AssistantBlock[]; stopReason: string | null; broken?: BrokenToolInput } | { kind: 'failed' };

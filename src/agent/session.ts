@@ -13,18 +13,15 @@ import type { Event } from '../common/event';
 import { Disposable } from '../common/lifecycle';
 import type { Logger } from '../common/logger';
 import { nullLogger } from '../common/logger';
-import type { ChatItem, HostToWebview, TaskView, UsageView } from '../shared/protocol';
-import type { AttachmentView } from '../shared/protocol';
-import { AgentLoop, type AgentSettings } from './loop';
+import type { AttachmentView, ChatItem, HostToWebview, TaskView, UsageView } from '../shared/protocol';
+import { AgentLoop, type LoopEnvironment } from './loop';
 import type { Message, UserBlock } from './messages';
-import type { ModelClient } from './modelClient';
 import { parseSessionState, type SerializedSession } from './sessionState';
 import { escapeAttribute, toTaskView } from './taskNotice';
 import { DEFAULT_TOOLS } from './tools/index';
 import type { AgentTool, ApproveCommand } from './tools/types';
 import { allowAll } from './tools/types';
 import { Transcript, type ToolCardDecorator } from './transcript';
-import type { WorkspaceFiles } from './workspace';
 
 export { DEFAULT_AGENT_SETTINGS } from './loop';
 export type { AgentSettings } from './loop';
@@ -36,21 +33,12 @@ export interface MessageAttachment extends AttachmentView {
 	readonly content: string;
 }
 
-export interface AgentSessionOptions {
-	/** The client for the next request; undefined when no API key is set (the chat then asks for one). */
-	readonly model: () => ModelClient | undefined | Promise<ModelClient | undefined>;
-	readonly tasks: TaskService;
-	readonly files: WorkspaceFiles;
-	readonly getSettings: () => AgentSettings;
-	/** The system prompt, or what builds it (called before every request, so it follows workspace changes). */
-	readonly systemPrompt: string | (() => string);
+export interface AgentSessionOptions extends LoopEnvironment {
 	readonly logger?: Logger;
 	/** Asked before `bash` and `background_run` run a command; allows everything when absent. */
 	readonly approve?: ApproveCommand;
 	/** The tools the model may call; {@link DEFAULT_TOOLS} when absent. */
 	readonly tools?: readonly AgentTool[];
-	/** Where commands run; the task engine's default when absent or undefined. */
-	readonly cwd?: () => string | undefined;
 	/** How often streamed text is sent to the chat, in milliseconds (30 by default). */
 	readonly textFlushMs?: number;
 	/** Adds what the host knows to the tool cards the chat gets (approval requests, file changes); none when absent. */
