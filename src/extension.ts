@@ -8,7 +8,7 @@ import { ApprovalService } from './vscode/approvals';
 import { BEFORE_SCHEME, FileChangeTracker } from './vscode/fileChanges';
 import { ApiKeyStore } from './vscode/apiKey';
 import { ChatCommands } from './vscode/chatCommands';
-import { ChatController } from './vscode/chatController';
+import { ChatRouter } from './vscode/chatRouter';
 import { CHAT_VIEW_ID, ChatViewProvider } from './vscode/chatViewProvider';
 import { OutputChannelLogger } from './vscode/logger';
 import { readBackgroundSettings } from './vscode/settings';
@@ -26,7 +26,7 @@ export interface MeanwhileApi {
 	/** The task engine of this window. */
 	readonly tasks: TaskManager;
 	/** The conversation in the chat. */
-	readonly chat: ChatController;
+	readonly chat: ChatRouter;
 }
 
 function defaultCwd(): string {
@@ -70,18 +70,12 @@ export function activate(context: vscode.ExtensionContext): MeanwhileApi {
 	subscriptions.push(apiKey);
 	// The shell parsers' WebAssembly (tree-sitter-bash, mvdan/sh) is copied next to the bundle by the build; loaded on the first command.
 	const parser = createCommandParser({ wasmDir: __dirname });
-	// The approvals and the chat view need each other; the closures run only after both exist.
-	const approvals: ApprovalService = new ApprovalService(
-		(command, settings) => evaluateCommand(command, settings, parser),
-		(): boolean => chatView.isVisible,
-		(): void => void chatView.reveal(false),
-		logger,
-	);
+	const approvals = new ApprovalService((command, settings) => evaluateCommand(command, settings, parser), logger);
 	subscriptions.push(approvals);
 	const fileChanges = new FileChangeTracker();
 	subscriptions.push(fileChanges, vscode.workspace.registerTextDocumentContentProvider(BEFORE_SCHEME, fileChanges));
 	const files = new VscodeWorkspaceFiles((toolUseId, fsPath, before, after) => fileChanges.record(toolUseId, fsPath, before, after));
-	const chat: ChatController = new ChatController({
+	const chat = new ChatRouter({
 		storageDir: storage.fsPath,
 		memento: context.workspaceState,
 		tasks,
@@ -101,9 +95,17 @@ export function activate(context: vscode.ExtensionContext): MeanwhileApi {
 	});
 	subscriptions.push(chat);
 	activeChat = chat;
-	const chatView: ChatViewProvider = new ChatViewProvider(context.extensionUri, chat, logger);
+	const chatView = new ChatViewProvider(context.extensionUri, chat, logger);
 	subscriptions.push(chatView);
 	subscriptions.push(vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, chatView));
+	// A command waiting for approval shows on its card; while the chat is hidden, a notification asks too.
+	subscriptions.push(
+		approvals.onDidOpenRequest((toolUseId) => {
+			if (!chatView.isVisible) {
+				void approvals.notify(toolUseId).then((showChat) => showChat && void chatView.reveal(false));
+			}
+		}),
+	);
 	subscriptions.push(new ChatCommands(chat, chatView));
 	subscriptions.push(
 		new TaskNotifications(
@@ -124,7 +126,7 @@ export function activate(context: vscode.ExtensionContext): MeanwhileApi {
 	};
 }
 
-let activeChat: ChatController | undefined;
+let activeChat: ChatRouter | undefined;
 
 /** Waits for the conversation to be saved: VS Code gives deactivate a few seconds. */
 export async function deactivate(): Promise<void> {

@@ -2,8 +2,9 @@
  * How a finished background task reaches the model: one text block per task, a `<task-notice>` element
  * framed as a system notice, so the model never mistakes it for the user's words or consent.
  */
-import { NOTICE_TAIL_CHARS, NOTICE_TAIL_LINES } from '../background/taskManager';
+import { lastLines, NOTICE_TAIL_CHARS, NOTICE_TAIL_LINES } from '../background';
 import type { TaskInfo, TaskNotice } from '../background/types';
+import { takeEnd } from '../common/text';
 import type { TaskView } from '../shared/protocol';
 import type { TextBlock } from './messages';
 
@@ -42,17 +43,10 @@ export function toTaskView(task: TaskInfo): TaskView {
 	};
 }
 
-/** The last lines of `text`, at most `maxLines` lines and `maxChars` characters. */
-export function lastLines(text: string, maxLines: number, maxChars: number): string {
-	let lines = text.replace(/\s+$/, '').split(/\r?\n/);
-	if (lines.length > maxLines) {
-		lines = lines.slice(lines.length - maxLines);
-	}
-	let result = lines.join('\n');
-	if (result.length > maxChars) {
-		result = `…${result.slice(result.length - maxChars + 1)}`;
-	}
-	return result;
+/** The end of `text` without trailing blanks: at most `maxLines` lines and `maxChars` characters (an ellipsis marks a cut line). */
+export function noticeTail(text: string, maxLines: number, maxChars: number): string {
+	const tail = lastLines(text.replace(/\s+$/, ''), maxLines);
+	return tail.length > maxChars ? `…${takeEnd(tail, maxChars - 1)}` : tail;
 }
 
 /** The text of one notice: the preamble, then `<task-notice id="bg-N" status="…" exit_code="…" duration_s="…">…</task-notice>`. */
@@ -68,7 +62,7 @@ export function formatTaskNotice(notice: TaskNotice): string {
 	if (duration !== undefined) {
 		attributes.push(`duration_s="${duration}"`);
 	}
-	const tail = lastLines(notice.outputTail, NOTICE_TAIL_LINES, NOTICE_TAIL_CHARS);
+	const tail = noticeTail(notice.outputTail, NOTICE_TAIL_LINES, NOTICE_TAIL_CHARS);
 	const lines = [
 		NOTICE_PREAMBLE,
 		`<task-notice ${attributes.join(' ')}>`,

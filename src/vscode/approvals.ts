@@ -38,11 +38,15 @@ export class ApprovalService extends Disposable {
 	private readonly _onDidChange = this._register(new Emitter<string>());
 	/** Fires with a tool-use id when its approval request appears or is answered. */
 	readonly onDidChange = this._onDidChange.event;
+	private readonly _onDidOpenRequest = this._register(new Emitter<string>());
+	/**
+	 * Fires with a tool-use id when a request starts waiting for the user (after {@link onDidChange}):
+	 * whoever shows the chat asks in a notification ({@link notify}) while the chat is hidden.
+	 */
+	readonly onDidOpenRequest = this._onDidOpenRequest.event;
 
 	constructor(
 		private readonly _evaluate: EvaluateCommand,
-		private readonly _isChatVisible: () => boolean,
-		private readonly _showChat: () => void,
 		private readonly _logger: Logger,
 	) {
 		super();
@@ -92,9 +96,7 @@ export class ApprovalService extends Disposable {
 				{ once: true },
 			);
 			this._onDidChange.fire(id);
-			if (!this._isChatVisible()) {
-				void this._notify(id);
-			}
+			this._onDidOpenRequest.fire(id);
 		});
 	};
 
@@ -164,22 +166,25 @@ export class ApprovalService extends Disposable {
 		}
 	}
 
-	private async _notify(toolUseId: string): Promise<void> {
+	/**
+	 * Asks in a notification (for when the chat is hidden) and decides by the answer. Resolves true when
+	 * the user asked to see the request in the chat instead.
+	 */
+	async notify(toolUseId: string): Promise<boolean> {
 		const pending = this._pending.get(toolUseId);
 		if (!pending) {
-			return;
+			return false;
 		}
 		const shortCommand = pending.command.length > 120 ? `${pending.command.slice(0, 119)}…` : pending.command;
 		const choice = await vscode.window.showWarningMessage(`Meanwhile wants to run: ${shortCommand}`, 'Run', 'Deny', 'Show in Chat');
 		if (!this._pending.has(toolUseId)) {
-			return;
+			return false;
 		}
 		if (choice === 'Run') {
 			await this.decide(toolUseId, 'run');
 		} else if (choice === 'Deny') {
 			await this.decide(toolUseId, 'deny');
-		} else if (choice === 'Show in Chat') {
-			this._showChat();
 		}
+		return choice === 'Show in Chat';
 	}
 }

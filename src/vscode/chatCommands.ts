@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { ChatController } from './chatController';
+import { ChatRouter } from './chatRouter';
 import { ChatViewProvider } from './chatViewProvider';
 import { KNOWN_MODELS, readChatSettings, SECTION } from './settings';
 
@@ -14,7 +14,7 @@ export class ChatCommands implements vscode.Disposable {
 	private readonly _disposables: vscode.Disposable[] = [];
 
 	constructor(
-		private readonly _chat: ChatController,
+		private readonly _chat: ChatRouter,
 		private readonly _view: ChatViewProvider,
 	) {
 		const register = (id: string, handler: (...args: unknown[]) => unknown) => this._disposables.push(vscode.commands.registerCommand(id, handler));

@@ -4,12 +4,20 @@
  * A command already running in the same folder is not started twice unless asked.
  */
 import { promises as fs } from 'node:fs';
-import type { TaskInfo, WaitCondition } from '../../background/types';
-import { isFinalStatus } from '../../background/types';
+import type { TaskInfo, WaitResult } from '../../background/types';
 import { NodeWorkspaceFiles, WorkspaceError } from '../workspace';
-import { clampWaitSeconds, MAX_LINE_CHARS, waitForTask } from './backgroundWait';
-import { compilePattern, taskHeader, taskOutput } from './taskFormat';
 import { approveCommand, defineTool, firstLine, type ToolContext, type ToolResult } from './types';
+import {
+	clampWaitSeconds,
+	invalidPattern,
+	MATCHED_LINE_QUOTE_CHARS,
+	patternOrPort,
+	READY_TAIL_LINES,
+	taskAfterWait,
+	waitForTask,
+	waitReport,
+	type WaitReport,
+} from './waitReport';
 import { errorMessage } from '../../common/errors';
 
 interface BackgroundRunInput {
@@ -26,9 +34,6 @@ interface BackgroundRunInput {
 }
 
 export const DEFAULT_READY_SECONDS = 120;
-const TAIL_LINES = 20;
-/** A tail of a few lines can still be huge (a minified bundle on one line). */
-const TAIL_CHARS = 8_000;
 const NOTICE_HINT = 'You will get a task notice when it finishes; do not poll it or sleep to wait. Go on with other work meanwhile.';
 
 export const backgroundRunTool = defineTool<BackgroundRunInput>({
@@ -74,11 +79,9 @@ export const backgroundRunTool = defineTool<BackgroundRunInput>({
 			if (ready.pattern === undefined && ready.port === undefined) {
 				return { content: 'ready needs a pattern, a port, or both. Leave ready out to return at once.', isError: true, summary: 'invalid ready' };
 			}
-			if (ready.pattern !== undefined) {
-				const compiled = compilePattern(ready.pattern, 'ready.pattern');
-				if (typeof compiled === 'string') {
-					return { content: compiled, isError: true, summary: 'invalid pattern' };
-				}
+			const invalid = invalidPattern(ready.pattern, 'ready.pattern');
+			if (invalid) {
+				return invalid;
 			}
 			if (ready.timeout_seconds !== undefined && ready.timeout_seconds <= 0) {
 				return { content: 'ready.timeout_seconds must be more than 0.', isError: true, summary: 'invalid timeout' };
@@ -180,44 +183,40 @@ async function runningAlready(context: ToolContext, duplicate: TaskInfo, input: 
 async function waitUntilReady(context: ToolContext, started: TaskInfo, input: BackgroundRunInput): Promise<ToolResult> {
 	const ready = input.ready ?? {};
 	const { seconds, note } = clampWaitSeconds(ready.timeout_seconds, DEFAULT_READY_SECONDS, 'ready.timeout_seconds');
-	const condition: WaitCondition = {
-		...(ready.pattern !== undefined ? { pattern: ready.pattern } : {}),
-		...(ready.port !== undefined ? { port: ready.port } : {}),
-	};
-	const result = await waitForTask(context, started.id, condition, seconds, true);
-	const task = context.tasks.get(started.id) ?? result.task;
-	let outcome: string;
-	let summary: string;
-	let isError = false;
+	const result = await waitForTask(context, started.id, patternOrPort(ready), seconds, true);
+	const task = taskAfterWait(context, started.id, result);
+	return waitReport(context, task, { ...describeReadiness(result, task, ready.port, seconds), note }, 'headerFirst', READY_TAIL_LINES);
+}
+
+function describeReadiness(result: WaitResult, task: TaskInfo, port: number | undefined, seconds: number): WaitReport {
 	switch (result.outcome) {
 		case 'pattern':
-			outcome = `ready: yes, a line matched: ${firstLine(result.line ?? '', MAX_LINE_CHARS)}\nThe task keeps running in the background. ${NOTICE_HINT}`;
-			summary = `${task.id} ready`;
-			break;
+			return {
+				outcome: `ready: yes, a line matched: ${firstLine(result.line ?? '', MATCHED_LINE_QUOTE_CHARS)}\nThe task keeps running in the background. ${NOTICE_HINT}`,
+				summary: `${task.id} ready`,
+			};
 		case 'port':
-			outcome = `ready: yes, port ${result.port ?? ready.port ?? '?'} accepts connections\nThe task keeps running in the background. ${NOTICE_HINT}`;
-			summary = `${task.id} ready on :${result.port ?? ready.port ?? '?'}`;
-			break;
+			return {
+				outcome: `ready: yes, port ${result.port ?? port ?? '?'} accepts connections\nThe task keeps running in the background. ${NOTICE_HINT}`,
+				summary: `${task.id} ready on :${result.port ?? port ?? '?'}`,
+			};
 		case 'exited':
-			outcome = 'ready: no, the task ended before it was ready.';
-			summary = `${task.id} ended: ${typeof task.exitCode === 'number' ? `exit ${task.exitCode}` : task.status}`;
-			break;
+			return {
+				outcome: 'ready: no, the task ended before it was ready.',
+				summary: `${task.id} ended: ${typeof task.exitCode === 'number' ? `exit ${task.exitCode}` : task.status}`,
+			};
 		case 'timeout':
-			outcome =
-				`ready: not yet after ${seconds} s. The task was not stopped and keeps running; use background_wait to wait longer, ` +
-				'background_output to see what it prints, or background_cancel to stop it.';
-			summary = `${task.id} not ready after ${seconds} s`;
-			break;
+			return {
+				outcome:
+					`ready: not yet after ${seconds} s. The task was not stopped and keeps running; use background_wait to wait longer, ` +
+					'background_output to see what it prints, or background_cancel to stop it.',
+				summary: `${task.id} not ready after ${seconds} s`,
+			};
 		case 'aborted':
-			outcome = `Stopped by the user while waiting for the task to be ready; the task was not stopped and keeps running as ${task.id}.`;
-			summary = 'stopped';
-			isError = true;
-			break;
+			return {
+				outcome: `Stopped by the user while waiting for the task to be ready; the task was not stopped and keeps running as ${task.id}.`,
+				summary: 'stopped',
+				isError: true,
+			};
 	}
-	if (isFinalStatus(task.status)) {
-		// Its end is in this result: no notice about it later.
-		context.markDelivered(task.id);
-	}
-	const parts = [taskHeader(task), outcome, ...(note ? [note] : []), 'last lines of output:', taskOutput(context.tasks, task, { maxLines: TAIL_LINES, maxChars: TAIL_CHARS }), `full log: ${task.logPath}`];
-	return { content: parts.join('\n'), summary, ...(isError ? { isError } : {}) };
 }

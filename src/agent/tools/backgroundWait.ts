@@ -4,10 +4,20 @@
  * wait at once.
  */
 import type { TaskInfo, WaitCondition, WaitResult } from '../../background/types';
-import { isFinalStatus } from '../../background/types';
-import { compilePattern, taskHeader, taskOutput, unknownTask } from './taskFormat';
-import { defineTool, firstLine, type ToolContext, type ToolResult } from './types';
-import { errorMessage } from '../../common/errors';
+import { unknownTask } from './taskFormat';
+import { defineTool, firstLine, type ToolResult } from './types';
+import {
+	clampWaitSeconds,
+	invalidPattern,
+	MATCHED_LINE_QUOTE_CHARS,
+	MAX_WAIT_SECONDS,
+	patternOrPort,
+	taskAfterWait,
+	WAIT_TAIL_LINES,
+	waitForTask,
+	waitReport,
+	type WaitReport,
+} from './waitReport';
 
 interface BackgroundWaitInput {
 	readonly task_id: string;
@@ -21,37 +31,6 @@ interface BackgroundWaitInput {
 }
 
 export const DEFAULT_WAIT_SECONDS = 60;
-/** The longest a single wait blocks the conversation. */
-export const MAX_WAIT_SECONDS = 600;
-const TAIL_LINES = 30;
-/** A matched line is quoted up to this length. */
-export const MAX_LINE_CHARS = 1_000;
-/** A tail of a few lines can still be huge (a minified bundle on one line). */
-const TAIL_CHARS = 8_000;
-
-/** The seconds to wait: the default when absent, at most the maximum (with a note saying it was capped). */
-export function clampWaitSeconds(requested: number | undefined, fallback: number, field = 'timeout_seconds'): { seconds: number; note?: string } {
-	const seconds = requested ?? fallback;
-	if (seconds > MAX_WAIT_SECONDS) {
-		return { seconds: MAX_WAIT_SECONDS, note: `${field} ${seconds} is above the maximum of ${MAX_WAIT_SECONDS}; waited at most ${MAX_WAIT_SECONDS} s.` };
-	}
-	return { seconds };
-}
-
-/** Waits through the engine with the turn's stop signal; never rejects. */
-export async function waitForTask(context: ToolContext, id: string, condition: WaitCondition, seconds: number, includeExistingOutput: boolean): Promise<WaitResult> {
-	try {
-		return await context.tasks.waitFor(id, condition, { timeoutMs: Math.round(seconds * 1000), signal: context.signal, includeExistingOutput });
-	} catch (error) {
-		// The engine lost the task (removed meanwhile): report what it last knew as a timeout.
-		context.logger.warn(`Waiting for ${id} failed: ${errorMessage(error)}`);
-		const task = context.tasks.get(id);
-		if (!task) {
-			throw error;
-		}
-		return { outcome: context.signal.aborted ? 'aborted' : 'timeout', task };
-	}
-}
 
 export const backgroundWaitTool = defineTool<BackgroundWaitInput>({
 	name: 'background_wait',
@@ -100,11 +79,9 @@ export const backgroundWaitTool = defineTool<BackgroundWaitInput>({
 			return unknownTask(context.tasks, id);
 		}
 		const until = input.until;
-		if (until?.pattern !== undefined) {
-			const compiled = compilePattern(until.pattern, 'until.pattern');
-			if (typeof compiled === 'string') {
-				return { content: compiled, isError: true, summary: 'invalid pattern' };
-			}
+		const invalid = invalidPattern(until?.pattern, 'until.pattern');
+		if (invalid) {
+			return invalid;
 		}
 		if (until && until.pattern === undefined && until.port === undefined && until.exit !== true) {
 			return {
@@ -117,30 +94,19 @@ export const backgroundWaitTool = defineTool<BackgroundWaitInput>({
 			return { content: 'timeout_seconds must be more than 0.', isError: true, summary: 'invalid timeout' };
 		}
 		const { seconds, note } = clampWaitSeconds(input.timeout_seconds, DEFAULT_WAIT_SECONDS);
-		const condition: WaitCondition = until
-			? {
-					...(until.pattern !== undefined ? { pattern: until.pattern } : {}),
-					...(until.port !== undefined ? { port: until.port } : {}),
-					...(until.exit === true ? { exit: true } : {}),
-				}
-			: { exit: true };
+		const condition: WaitCondition = until ? { ...patternOrPort(until), ...(until.exit === true ? { exit: true } : {}) } : { exit: true };
 		context.linkTask(id);
 		context.reportState('running');
 		const result = await waitForTask(context, id, condition, seconds, until?.only_new_output !== true);
-		const task = context.tasks.get(id) ?? result.task;
-		if (isFinalStatus(task.status)) {
-			context.markDelivered(task.id);
-		}
-		const { outcome, summary, isError } = describeOutcome(result, task, condition, seconds);
-		const parts = [outcome, ...(note ? [note] : []), taskHeader(task), 'last lines of output:', taskOutput(context.tasks, task, { maxLines: TAIL_LINES, maxChars: TAIL_CHARS }), `full log: ${task.logPath}`];
-		return { content: parts.join('\n'), summary, ...(isError ? { isError } : {}) };
+		const task = taskAfterWait(context, id, result);
+		return waitReport(context, task, { ...describeOutcome(result, task, condition, seconds), note }, 'outcomeFirst', WAIT_TAIL_LINES);
 	},
 });
 
-function describeOutcome(result: WaitResult, task: TaskInfo, condition: WaitCondition, seconds: number): { outcome: string; summary: string; isError?: boolean } {
+function describeOutcome(result: WaitResult, task: TaskInfo, condition: WaitCondition, seconds: number): WaitReport {
 	switch (result.outcome) {
 		case 'pattern':
-			return { outcome: `outcome: the pattern matched\nmatched_line: ${firstLine(result.line ?? '', MAX_LINE_CHARS)}`, summary: 'pattern matched' };
+			return { outcome: `outcome: the pattern matched\nmatched_line: ${firstLine(result.line ?? '', MATCHED_LINE_QUOTE_CHARS)}`, summary: 'pattern matched' };
 		case 'port':
 			return { outcome: `outcome: port ${result.port ?? condition.port ?? '?'} accepts connections`, summary: `port ${result.port ?? condition.port ?? '?'} open` };
 		case 'exited': {

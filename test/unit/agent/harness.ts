@@ -13,7 +13,7 @@ import { AgentSession, DEFAULT_AGENT_SETTINGS, type AgentSessionOptions, type Ag
 import type { AgentTool, ApproveCommand } from '../../../src/agent/tools/types';
 import { NodeWorkspaceFiles } from '../../../src/agent/workspace';
 import type { ChatItem, HostToWebview, ToolCallView } from '../../../src/shared/protocol';
-import { blocksOf, startFakeAnthropic, type FakeAnthropic, type RecordedRequest, type WireBlock } from '../../fixtures/fakeAnthropic';
+import { blocksOf, lastMessage, lastToolResults, startFakeAnthropic, text, toolResultText, type FakeAnthropic, type RecordedRequest, type WireBlock } from '../../fixtures/fakeAnthropic';
 
 /** The key tests send; never a real one. */
 export const TEST_API_KEY = 'sk-ant-test-not-a-real-key';
@@ -133,8 +133,37 @@ export class Harness {
 	}
 }
 
+/** The text of the request's tool results, in order. */
+export function results(request: RecordedRequest): string[] {
+	return lastToolResults(request).map(toolResultText);
+}
+
+/** A reply function that checks the tool results of the request, then answers with text. */
+export function expectResults(check: (results: string[], request: RecordedRequest) => void, answer = 'ok'): (request: RecordedRequest) => ReturnType<typeof text> {
+	return (request) => {
+		check(results(request), request);
+		return text(answer);
+	};
+}
+
 export function isNotice(block: WireBlock): boolean {
 	return block.type === 'text' && (block.text ?? '').includes('<task-notice ');
+}
+
+/** The task notices the request's last message carries. */
+export function notices(request: RecordedRequest): WireBlock[] {
+	return blocksOf(lastMessage(request)).filter(isNotice);
+}
+
+function noticeIds(requests: readonly RecordedRequest[]): string[] {
+	return requests.flatMap((request) =>
+		notices(request).map((block) => /<task-notice id="([^"]+)"/.exec(block.text ?? '')?.[1] ?? '?'),
+	);
+}
+
+/** The notices each request was the first to carry (a request repeats the earlier ones in its history). */
+export function deliveredIds(harness: Harness): string[] {
+	return noticeIds(harness.requests.filter((request) => lastMessage(request).role === 'user'));
 }
 
 /** Fails with the first error a reply function threw (an assertion about a request). */

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { TaskInfo } from '../../../src/background/types';
-import { escapeMarkup, formatTaskNotice, lastLines, toTaskView } from '../../../src/agent/taskNotice';
+import { escapeMarkup, formatTaskNotice, noticeTail, toTaskView } from '../../../src/agent/taskNotice';
 
 function task(overrides: Partial<TaskInfo> = {}): TaskInfo {
 	return {
@@ -53,10 +53,17 @@ describe('task notices', () => {
 
 	it('keeps only the last lines and characters of long output', () => {
 		const many = Array.from({ length: 100 }, (_, index) => `line ${index}`).join('\n');
-		const tail = lastLines(many, 40, 4000);
+		const tail = noticeTail(many, 40, 4000);
 		assert.equal(tail.split('\n').length, 40);
 		assert.ok(tail.endsWith('line 99'));
-		assert.equal(lastLines('x'.repeat(5000), 40, 100).length, 100);
+		assert.equal(noticeTail('x'.repeat(5000), 40, 100).length, 100);
+	});
+
+	it('cuts the characters of a long tail between code points, never inside a surrogate pair', () => {
+		const tail = noticeTail('😀'.repeat(100), 40, 100);
+		assert.ok(tail.startsWith('…😀'), 'no lone low surrogate after the ellipsis');
+		assert.ok(tail.length <= 100);
+		assert.equal(noticeTail('a\nb\nc\n\n', 2, 100), 'b\nc', 'trailing blanks are not lines');
 	});
 
 	it('escapes only markup characters', () => {

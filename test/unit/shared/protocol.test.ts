@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { isHostMessage, MAX_WEBVIEW_TEXT, parseWebviewMessage } from '../../src/shared/protocol';
+import { isHostMessage, MAX_WEBVIEW_TEXT, parseWebviewMessage } from '../../../src/shared/protocol';
 
 describe('protocol guards', () => {
 	it('accepts every well-formed webview message and returns only its known fields', () => {

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ConversationStore, writeFileAtomic } from '../../src/agent/conversationStore';
+import { ConversationStore, writeFileAtomic } from '../../../src/agent/conversationStore';
 
 describe('conversation store', () => {
 	let folder: string;

@@ -10,27 +10,10 @@ import {
 	toolResultText,
 	toolUse,
 	toolUses,
-	type RecordedRequest,
-	type WireBlock,
 } from '../../fixtures/fakeAnthropic';
-import { delay, Harness, isNotice, waitFor, checkAndDispose } from './harness';
+import { delay, deliveredIds, Harness, isNotice, notices, waitFor, checkAndDispose } from './harness';
 
-function notices(request: RecordedRequest): WireBlock[] {
-	return blocksOf(lastMessage(request)).filter(isNotice);
-}
-
-function noticeIds(requests: readonly RecordedRequest[]): string[] {
-	return requests.flatMap((request) =>
-		notices(request).map((block) => /<task-notice id="([^"]+)"/.exec(block.text ?? '')?.[1] ?? '?'),
-	);
-}
-
-/** The notices each request was the first to carry (a request repeats the earlier ones in its history). */
-function deliveredIds(harness: Harness): string[] {
-	return noticeIds(harness.requests.filter((request) => lastMessage(request).role === 'user'));
-}
-
-describe('AgentSession background tasks', function () {
+describe('the agent loop and background tasks', function () {
 	this.timeout(20_000);
 	let harness: Harness;
 
@@ -218,95 +201,6 @@ describe('AgentSession background tasks', function () {
 			await waitFor(() => deliveredIds(harness).length === 3 && !harness.session.busy, 10_000, 'three notices');
 			await harness.session.whenIdle();
 			assert.deepEqual(deliveredIds(harness).sort(), ids);
-		});
-	});
-
-	describe('turns of its own', () => {
-		it('takes a turn when a task the agent started finishes while idle', async () => {
-			harness = await Harness.create({ settings: { autoContinue: true, autoContinueMaxTurns: 3 } });
-			harness.fake.enqueue(toolUse('background_run', { command: 'sleep 0.2' }), text('Started.'), text('It finished.'));
-			await harness.session.send('start it');
-			assert.equal(harness.requests.length, 2);
-			await waitFor(() => harness.requests.length === 3, 5_000, 'the turn of its own');
-			await harness.session.whenIdle();
-			assert.equal(notices(harness.requests[2]).length, 1);
-		});
-
-		it('does not wake for a task the user started', async () => {
-			harness = await Harness.create({ settings: { autoContinue: true, autoContinueMaxTurns: 3 } });
-			harness.fake.enqueue(text('Hello.'));
-			await harness.session.send('hi');
-			const task = harness.tasks.start('echo mine', { origin: 'user' });
-			await harness.tasks.whenFinished(task.id);
-			await delay(300);
-			assert.equal(harness.requests.length, 1);
-			harness.fake.enqueue(text('I see your task finished.'));
-			await harness.session.send('what happened?');
-			assert.deepEqual(deliveredIds(harness), [task.id]);
-		});
-
-		it('does not wake when autoContinue is off', async () => {
-			harness = await Harness.create({ settings: { autoContinue: false } });
-			harness.fake.enqueue(toolUse('background_run', { command: 'echo x' }), text('Started.'));
-			await harness.session.send('start it');
-			await harness.tasks.whenFinished(harness.tasks.list()[0].id);
-			await delay(300);
-			assert.equal(harness.requests.length, 2);
-		});
-
-		it('takes at most autoContinueMaxTurns turns in a row, and a user message resets the count', async () => {
-			harness = await Harness.create({ settings: { autoContinue: true, autoContinueMaxTurns: 1 } });
-			harness.fake.setDefaultReply(text('Noted.'));
-			// Each task ends when the test creates its release file: no race on a busy machine.
-			const releaseFast = path.join(harness.workspace, 'release-fast');
-			const releaseSlow = path.join(harness.workspace, 'release-slow');
-			harness.fake.enqueue(
-				toolUses([
-					{ name: 'background_run', input: { command: `until [ -f '${releaseFast}' ]; do sleep 0.02; done` } },
-					{ name: 'background_run', input: { command: `until [ -f '${releaseSlow}' ]; do sleep 0.02; done` } },
-				]),
-				text('Both started.'),
-			);
-			await harness.session.send('start two');
-			const [slow, fast] = harness.tasks.list();
-			fs.writeFileSync(releaseFast, '');
-			await waitFor(() => harness.requests.length === 3, 5_000, 'the first turn of its own');
-			await harness.session.whenIdle();
-			assert.deepEqual(deliveredIds(harness), [fast.id]);
-			fs.writeFileSync(releaseSlow, '');
-			await harness.tasks.whenFinished(slow.id);
-			await delay(300);
-			assert.equal(harness.requests.length, 3, 'no second turn of its own');
-			await harness.session.send('status?');
-			assert.deepEqual(deliveredIds(harness), [fast.id, slow.id]);
-		});
-
-		it('never starts a turn of its own while a request is in flight', async () => {
-			harness = await Harness.create({ settings: { autoContinue: true, autoContinueMaxTurns: 3 } });
-			harness.fake.enqueue(toolUse('background_run', { command: 'echo quick' }), gated(text('Started it and waiting here.'), 1), text('Saw the notice.'));
-			const done = harness.session.send('go');
-			await harness.fake.waitForGate();
-			await harness.tasks.whenFinished(harness.tasks.list()[0].id);
-			await delay(200);
-			assert.equal(harness.requests.length, 2, 'no request while one is in flight');
-			harness.fake.release();
-			await done;
-			await waitFor(() => harness.requests.length === 3, 5_000, 'the turn after');
-			await harness.session.whenIdle();
-			assert.equal(notices(harness.requests[2]).length, 1);
-		});
-
-		it('does not wake after the user pressed stop', async () => {
-			harness = await Harness.create({ settings: { autoContinue: true, autoContinueMaxTurns: 3 } });
-			harness.fake.enqueue(toolUse('background_run', { command: 'sleep 0.3' }), gated(text('waiting here'), 1));
-			const done = harness.session.send('go');
-			await harness.fake.waitForGate();
-			harness.session.stop();
-			await done;
-			harness.fake.release();
-			await harness.tasks.whenFinished(harness.tasks.list()[0].id);
-			await delay(300);
-			assert.equal(harness.requests.length, 2);
 		});
 	});
 });

@@ -20,7 +20,34 @@ import {
 	unauthorized,
 } from '../../fixtures/fakeAnthropic';
 import type { ChatItem } from '../../../src/shared/protocol';
+import { describeError } from '../../../src/agent/errorText';
+import { ModelError } from '../../../src/agent/modelClient';
 import { Harness, checkAndDispose } from './harness';
+
+describe('describeError', () => {
+	it('says what failed with the status, and offers what may help', () => {
+		assert.deepEqual(describeError(new ModelError({ kind: 'auth', status: 401, message: 'invalid x-api-key' }), false), [
+			'The API key was refused (401): invalid x-api-key',
+			['setApiKey', 'retry'],
+		]);
+		assert.deepEqual(describeError(new ModelError({ kind: 'network', message: 'ECONNRESET' }), false), ['The connection failed: ECONNRESET', ['retry']]);
+		assert.deepEqual(describeError(new ModelError({ kind: 'badRequest', status: 404, message: 'model: nope' }), false), [
+			'The API refused the request (404): model: nope',
+			['openSettings'],
+		]);
+		assert.deepEqual(describeError(new ModelError({ kind: 'badRequest', status: 400, message: 'bad' }), false)[1], ['retry']);
+	});
+
+	it('for a prompt too long, says whether it was shortened further, and offers retry either way', () => {
+		const error = new ModelError({ kind: 'promptTooLong', status: 400, message: 'prompt is too long: 250000 tokens > 200000 maximum' });
+		const [further, furtherActions] = describeError(error, true);
+		assert.match(further, /^The conversation is too long for the model \(400\): .* they are now shortened further\. Retry to send it again, or start a new chat\.$/);
+		assert.deepEqual(furtherActions, ['retry']);
+		const [nothing, nothingActions] = describeError(error, false);
+		assert.match(nothing, /Nothing more can be shortened \(what you and the model wrote is never cut\)\./);
+		assert.deepEqual(nothingActions, ['retry']);
+	});
+});
 
 function errorItems(harness: Harness): Extract<ChatItem, { kind: 'error' }>[] {
 	return harness.items().filter((item): item is Extract<ChatItem, { kind: 'error' }> => item.kind === 'error');
