@@ -40,14 +40,18 @@ export function readLogTail(logPath: string, maxBytes: number): string {
 
 /**
  * The output after `cursor` as the log's newest `maxBytes` tell it: the tail stands for the output,
- * the bytes before it for what memory dropped. `end` is the cursor to pass next time.
+ * the bytes before it for what memory dropped. Cursors count bytes of the log, as they count bytes of
+ * the output of a task in memory; `end` is the cursor to pass next time.
  */
 export function readLogSince(logPath: string, cursor: number, maxBytes: number): { text: string; skipped: number; end: number } {
-	const text = readLogTail(logPath, maxBytes);
-	const dropped = Math.max(0, logSize(logPath) - maxBytes);
-	const end = dropped + text.length;
-	const start = Math.min(Math.max(0, cursor), end);
-	return { text: text.slice(Math.max(0, start - dropped)), skipped: Math.max(0, dropped - start), end };
+	const size = logSize(logPath);
+	const tailStart = utf8BoundaryInFile(logPath, Math.max(0, size - Math.max(0, maxBytes)));
+	const from = Math.min(size, Math.max(tailStart, Math.floor(cursor)));
+	const bytes = readLogBytes(logPath, from, size - from);
+	// A cursor inside a character (it cannot come from here, but callers pass what they like) starts after it.
+	const remnant = utf8RemnantLength(bytes);
+	const skipped = Math.max(0, tailStart - Math.max(0, cursor)) + remnant;
+	return { text: new TextDecoder('utf-8').decode(bytes.subarray(remnant)), skipped, end: size };
 }
 
 /** Up to `length` bytes of a file from `offset`; fewer if the file is shorter or cannot be read. */
