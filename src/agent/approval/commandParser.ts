@@ -14,6 +14,7 @@ import * as path from 'node:path';
 import type { File as ShFile, ParseError as ShParseError } from 'sh-syntax';
 import type { Language, Node, Parser, Tree } from 'web-tree-sitter';
 import { errorMessage } from '../../common/errors';
+import { isRecord } from '../../common/guards';
 
 export type SyntaxNode = Node;
 
@@ -156,7 +157,7 @@ function errorText(error: unknown): string {
 }
 
 function isShParseError(error: unknown): error is ShParseError {
-	return error instanceof Error && typeof (error as Partial<ShParseError>).Text === 'string';
+	return error instanceof Error && isRecord(error) && typeof error.Text === 'string';
 }
 
 interface Loaded {
