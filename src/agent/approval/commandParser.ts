@@ -1,7 +1,7 @@
 /**
  * The two bash parsers a command line goes through, both compiled to WebAssembly:
- * - tree-sitter-bash (run by `web-tree-sitter`), whose syntax tree `analyze.ts` walks to find what the
- *   line runs;
+ * - tree-sitter-bash (run by `web-tree-sitter`), whose syntax tree analyze.ts checks and walker.ts walks
+ *   to find what the line runs;
  * - mvdan/sh (the `sh-syntax` package), a second, independent judge (see confirm.ts): a line it rejects
  *   is unparseable, and what tree-sitter-bash found must read alike to it. Its JavaScript API hands over
  *   only the top-level statements and their redirections, which is why it cannot do the splitting itself.
