@@ -1,7 +1,7 @@
 /**
  * The two bash parsers a command line goes through, both compiled to WebAssembly:
- * - tree-sitter-bash (run by `web-tree-sitter`), whose syntax tree `analyze.ts` walks to find what the
- *   line runs;
+ * - tree-sitter-bash (run by `web-tree-sitter`), whose syntax tree analyze.ts checks and walker.ts walks
+ *   to find what the line runs;
  * - mvdan/sh (the `sh-syntax` package), a second, independent judge (see confirm.ts): a line it rejects
  *   is unparseable, and what tree-sitter-bash found must read alike to it. Its JavaScript API hands over
  *   only the top-level statements and their redirections, which is why it cannot do the splitting itself.
@@ -14,6 +14,7 @@ import * as path from 'node:path';
 import type { File as ShFile, ParseError as ShParseError } from 'sh-syntax';
 import type { Language, Node, Parser, Tree } from 'web-tree-sitter';
 import { errorMessage } from '../../common/errors';
+import { isRecord } from '../../common/guards';
 
 export type SyntaxNode = Node;
 
@@ -156,7 +157,7 @@ function errorText(error: unknown): string {
 }
 
 function isShParseError(error: unknown): error is ShParseError {
-	return error instanceof Error && typeof (error as Partial<ShParseError>).Text === 'string';
+	return error instanceof Error && isRecord(error) && typeof error.Text === 'string';
 }
 
 interface Loaded {

@@ -5,7 +5,8 @@
  *
  * Lines are split by a real shell parser: tree-sitter-bash's syntax tree (through `web-tree-sitter`), with
  * mvdan/sh (`sh-syntax`) as a second, independent judge that must accept the line and read every list
- * and word the split found alike (analyze.ts, confirm.ts).
+ * and word the split found alike (analyze.ts, confirm.ts). What programs do with their arguments (wrappers,
+ * shells, `find -exec`, …) is known in programs/, one module per program or family (programs/knowledge.ts).
  *
  * The extension creates one parser over the wasm files the build copies next to the bundle,
  * `createCommandParser({ wasmDir: __dirname })`, and passes it to {@link evaluateCommand}; without one,

@@ -27,6 +27,23 @@ export function namedChildren(node: SyntaxNode): SyntaxNode[] {
 	return node.namedChildren.filter((child) => child.type !== 'comment');
 }
 
+/** The descendants of `node` (itself included) that `test` accepts. */
+export function descendants(node: SyntaxNode, test: (node: SyntaxNode) => boolean): SyntaxNode[] {
+	const found: SyntaxNode[] = [];
+	const pending = [node];
+	while (pending.length > 0) {
+		const current = pending.pop() as SyntaxNode;
+		if (test(current)) {
+			found.push(current);
+		}
+		pending.push(...current.namedChildren);
+	}
+	return found;
+}
+
+/** Node types of test and arithmetic expressions, whose operands are words. */
+export const expressionTypes = new Set(['binary_expression', 'unary_expression', 'parenthesized_expression', 'ternary_expression', 'postfix_expression']);
+
 /** Every child (tokens too) with the field it fills, if any. */
 export function fieldChildren(node: SyntaxNode): { readonly node: SyntaxNode; readonly field: string | null }[] {
 	const children: { node: SyntaxNode; field: string | null }[] = [];

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { allowsAnyLine, matchesRule, validateRules } from '../../../src/agent/approval';
+import { allowsAnyLine, matchesRule, validateRules } from '../../../../src/agent/approval';
 
 describe('approval rules', () => {
 	it('a prefix rule matches the same words and longer commands, on word boundaries only', () => {

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { createCommandParser, evaluateCommand, type ApprovalPolicy } from '../../../src/agent/approval';
+import { createCommandParser, evaluateCommand, type ApprovalPolicy } from '../../../../src/agent/approval';
 
 const auto = (allow: readonly unknown[], deny: readonly unknown[] = []): ApprovalPolicy => ({ mode: 'auto', allow, deny });
 
