@@ -13,18 +13,11 @@ import { h } from './dom';
 import { shortCommand } from './format';
 import { linkMessage } from './markdown';
 import { toItem, toTask, type ItemModel, type StateModel, type TextBlockModel } from './model';
-import {
-	AssistantMessage,
-	MarkdownBlock,
-	fillToolBody,
-	markApprovalSent,
-	patchElement,
-	renderSimpleItem,
-	showDenyForm,
-	toolForCard,
-	updateTaskRow,
-	type RenderContext,
-} from './render';
+import { AssistantMessage } from './assistantMessage';
+import type { MarkdownBlock } from './markdownBlock';
+import { patchElement } from './patchElement';
+import { renderSimpleItem } from './render';
+import { fillToolBody, markApprovalSent, showDenyForm, toolForCard, updateTaskRow, type RenderContext } from './toolCard';
 import { taskYielder, throttle } from './schedule';
 import type { Post } from './vscode';
 import { Welcome } from './welcome';
