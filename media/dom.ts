@@ -74,6 +74,15 @@ export function button(label: string, options: { className?: string; icon?: stri
 	return el;
 }
 
+/** A button for a delegated click listener: it says what it does in `data-action` (and more in `data-*`). */
+export function actionButton(label: string, action: string, className = 'text-button', data: Record<string, string> = {}): HTMLButtonElement {
+	const el = h('button', { className, text: label, attrs: { type: 'button', 'data-action': action } });
+	for (const [key, value] of Object.entries(data)) {
+		el.dataset[key] = value;
+	}
+	return el;
+}
+
 let nextId = 0;
 
 export function uniqueId(prefix: string): string {

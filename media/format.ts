@@ -3,7 +3,7 @@
  * No DOM here, so these run (and are tested) in plain Node.
  */
 
-import type { TaskStatusWord, TaskView, ToolCallState, UsageView } from '../src/shared/protocol';
+import { TASK_STATUSES, TOOL_CALL_STATES, isOneOf, type TaskStatusWord, type TaskView, type ToolCallState, type UsageView } from '../src/shared/protocol';
 
 const SEP = ' · ';
 
@@ -124,24 +124,24 @@ export function oneLine(text: string): string {
 	return text.replace(/\s+/g, ' ').trim();
 }
 
-/** The codicon (without the `codicon-` prefix) for a task status. */
-export function taskStatusIcon(status: TaskStatusWord | string): { icon: string; spin: boolean } {
-	switch (status) {
-		case 'queued':
-			return { icon: 'clock', spin: false };
-		case 'running':
-			return { icon: 'loading', spin: true };
-		case 'succeeded':
-			return { icon: 'pass', spin: false };
-		case 'failed':
-			return { icon: 'error', spin: false };
-		case 'cancelled':
-			return { icon: 'circle-slash', spin: false };
-		case 'timed out':
-			return { icon: 'watch', spin: false };
-		default:
-			return { icon: 'info', spin: false };
-	}
+/** A codicon (without the `codicon-` prefix), and whether it spins. */
+interface StatusIcon {
+	icon: string;
+	spin: boolean;
+}
+
+const TASK_STATUS_ICONS: Record<TaskStatusWord, StatusIcon> = {
+	queued: { icon: 'clock', spin: false },
+	running: { icon: 'loading', spin: true },
+	succeeded: { icon: 'pass', spin: false },
+	failed: { icon: 'error', spin: false },
+	cancelled: { icon: 'circle-slash', spin: false },
+	'timed out': { icon: 'watch', spin: false },
+};
+
+/** The codicon for a task status. */
+export function taskStatusIcon(status: TaskStatusWord | string): StatusIcon {
+	return isOneOf(TASK_STATUSES, status) ? { ...TASK_STATUS_ICONS[status] } : { icon: 'info', spin: false };
 }
 
 /** The codicon for a tool: terminal for bash, file for read/write/edit, server-process for background_*. */
@@ -165,24 +165,23 @@ export function toolIcon(name: string): string {
 	return 'tools';
 }
 
+/** A tool call state's codicon, and the word for screen readers and the tooltip. */
+interface StateIndicator extends StatusIcon {
+	label: string;
+}
+
+const TOOL_STATE_INDICATORS: Record<ToolCallState, StateIndicator> = {
+	pending: { icon: 'loading', spin: true, label: 'Pending' },
+	awaitingApproval: { icon: 'shield', spin: false, label: 'Awaiting approval' },
+	running: { icon: 'loading', spin: true, label: 'Running' },
+	done: { icon: 'check', spin: false, label: 'Done' },
+	error: { icon: 'error', spin: false, label: 'Error' },
+	denied: { icon: 'circle-slash', spin: false, label: 'Denied' },
+};
+
 /** How a tool call's state is shown: a codicon and a word for screen readers and the tooltip. */
-export function toolStateIndicator(state: ToolCallState | string): { icon: string; spin: boolean; label: string } {
-	switch (state) {
-		case 'pending':
-			return { icon: 'loading', spin: true, label: 'Pending' };
-		case 'awaitingApproval':
-			return { icon: 'shield', spin: false, label: 'Awaiting approval' };
-		case 'running':
-			return { icon: 'loading', spin: true, label: 'Running' };
-		case 'done':
-			return { icon: 'check', spin: false, label: 'Done' };
-		case 'error':
-			return { icon: 'error', spin: false, label: 'Error' };
-		case 'denied':
-			return { icon: 'circle-slash', spin: false, label: 'Denied' };
-		default:
-			return { icon: 'circle-large-outline', spin: false, label: String(state) };
-	}
+export function toolStateIndicator(state: ToolCallState | string): StateIndicator {
+	return isOneOf(TOOL_CALL_STATES, state) ? { ...TOOL_STATE_INDICATORS[state] } : { icon: 'circle-large-outline', spin: false, label: String(state) };
 }
 
 /** Changed-line counts as a file card shows them: "+12 −3" (a real minus sign); bad counts read 0. */

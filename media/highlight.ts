@@ -18,19 +18,11 @@ import typescript from 'highlight.js/lib/languages/typescript';
 import xml from 'highlight.js/lib/languages/xml';
 import yaml from 'highlight.js/lib/languages/yaml';
 
-hljs.registerLanguage('typescript', typescript);
-hljs.registerLanguage('javascript', javascript);
-hljs.registerLanguage('json', json);
-hljs.registerLanguage('bash', bash);
-hljs.registerLanguage('shell', shell);
-hljs.registerLanguage('python', python);
-hljs.registerLanguage('css', css);
-hljs.registerLanguage('xml', xml);
-hljs.registerLanguage('diff', diff);
-hljs.registerLanguage('yaml', yaml);
-hljs.registerLanguage('markdown', markdown);
-hljs.registerLanguage('go', go);
-hljs.registerLanguage('rust', rust);
+// Registered in this order: a later language's aliases win over an earlier one's.
+const LANGUAGES = { typescript, javascript, json, bash, shell, python, css, xml, diff, yaml, markdown, go, rust };
+for (const [languageName, language] of Object.entries(LANGUAGES)) {
+	hljs.registerLanguage(languageName, language);
+}
 // Fence names models use that the definitions above do not already alias.
 const EXTRA_ALIASES: Record<string, string[]> = {
 	json: ['jsonc', 'json5'],
@@ -65,9 +57,7 @@ export function resolveLanguage(name: string | undefined): string | undefined {
 	if (!name) {
 		return undefined;
 	}
-	const key = name.toLowerCase();
-	const canonical = CANONICAL.get(key);
-	return canonical ?? (hljs.getLanguage(key) ? key : undefined);
+	return CANONICAL.get(name.toLowerCase());
 }
 
 /** Beyond this, highlighting costs more than it helps (and the text is shown plain). */

@@ -51,8 +51,6 @@ export interface StateModel {
 	approvalMode: ApprovalMode;
 }
 
-export type { ApprovalMode };
-
 type Rec = Record<string, unknown>;
 
 function str(value: unknown, fallback = ''): string {
@@ -87,7 +85,7 @@ export function toTask(value: unknown): TaskView | undefined {
 	return task;
 }
 
-export function toTasks(value: unknown): TaskView[] {
+function toTasks(value: unknown): TaskView[] {
 	return Array.isArray(value) ? value.map(toTask).filter((t): t is TaskView => t !== undefined) : [];
 }
 
@@ -198,7 +196,7 @@ function safeJson(value: unknown): string {
 	}
 }
 
-export function toBlock(value: unknown): BlockModel | undefined {
+function toBlock(value: unknown): BlockModel | undefined {
 	if (!isRecord(value)) {
 		return undefined;
 	}

@@ -3,12 +3,11 @@
  * workspace, a discreet note when `approval.mode` is not `ask` (so the user knows what runs unasked).
  */
 
-import { h, icon } from './dom';
-import type { ApprovalMode } from './model';
-import { actionButton } from './render';
+import type { ApprovalMode } from '../src/shared/protocol';
+import { actionButton, h, icon } from './dom';
 import type { Post } from './vscode';
 
-export const UNTRUSTED_TEXT = 'This workspace is not trusted. Meanwhile can read files here, but will not run commands or change files.';
+const UNTRUSTED_TEXT = 'This workspace is not trusted. Meanwhile can read files here, but will not run commands or change files.';
 
 const MODE_NOTES: Record<ApprovalMode, { icon: string; text: string; title: string } | undefined> = {
 	ask: undefined,

@@ -1,5 +1,4 @@
-import { h, icon } from './dom';
-import { actionButton } from './render';
+import { actionButton, h, icon } from './dom';
 
 /** The empty state: what Meanwhile does, and how to set the API key when there is none. */
 export class Welcome {
