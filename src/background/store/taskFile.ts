@@ -208,9 +208,10 @@ export class TaskFile {
 			this._writing = false;
 		}
 		if (this._closed) {
-			if (written && this._finalContent !== undefined) {
+			if (written && this._finalContent !== undefined && fs.existsSync(path.dirname(this.path))) {
 				// Our rename may have landed after close() wrote the final state; write that again so it wins.
-				this.writeSync(this._finalContent);
+				// Not into a folder that is gone: the next window has taken this one's tasks over and deleted it.
+				this.writeSync(this._finalContent, false);
 			}
 		} else if (this._dirty) {
 			this._dirty = false;
@@ -218,9 +219,11 @@ export class TaskFile {
 		}
 	}
 
-	private writeSync(content: string): void {
+	private writeSync(content: string, createFolder = true): void {
 		try {
-			ensurePrivateFolder(path.dirname(this.path));
+			if (createFolder) {
+				ensurePrivateFolder(path.dirname(this.path));
+			}
 			writePrivateFileAtomic(this.path, content);
 		} catch (error) {
 			this._logger.warn(`Could not save ${this.path}: ${errorMessage(error)}`);

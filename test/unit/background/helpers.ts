@@ -64,7 +64,7 @@ export class Fixture {
 		}
 		for (const folder of this._folders.splice(0)) {
 			killSupervised(folder);
-			fs.rmSync(folder, { recursive: true, force: true });
+			fs.rmSync(folder, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
 		}
 	}
 }
