@@ -1,5 +1,5 @@
 import type { NoticeJournal } from './store/noticeJournal';
-import type { TaskNotice } from './types';
+import type { TaskInfo, TaskNotice } from './types';
 
 /**
  * The notices of finished tasks on their way to the conversation that started them, exactly once.
@@ -82,14 +82,9 @@ export class NoticeQueue {
 		return this._waiting.some((notice) => conversationId === undefined || notice.task.conversationId === undefined || notice.task.conversationId === conversationId);
 	}
 
-	/** How many notices wait, by conversation (the key undefined: no conversation). */
-	waitingByConversation(): Map<string | undefined, number> {
-		const counts = new Map<string | undefined, number>();
-		for (const notice of this._waiting) {
-			const owner = notice.task.conversationId;
-			counts.set(owner, (counts.get(owner) ?? 0) + 1);
-		}
-		return counts;
+	/** The tasks whose notices wait, oldest first. */
+	waitingTasks(): TaskInfo[] {
+		return this._waiting.map((notice) => notice.task);
 	}
 
 	/** Whether the task's notice waits or is in flight (its task and log must stay until then). */

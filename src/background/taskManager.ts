@@ -223,8 +223,8 @@ export class TaskManager extends Disposable implements TaskService {
 		return this._notices.hasWaiting(conversationId);
 	}
 
-	pendingNotices(): ReadonlyMap<string | undefined, number> {
-		return this._notices.waitingByConversation();
+	pendingNotices(): readonly TaskInfo[] {
+		return this._notices.waitingTasks();
 	}
 
 	readOutput(id: string, options?: ReadOutputOptions): string {

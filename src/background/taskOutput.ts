@@ -1,6 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import { TextDecoder } from 'node:util';
 import { OutputBuffer } from './outputBuffer';
+import { STDERR_TAIL_BYTES, TailBytes } from './tailBytes';
 import type { OutputStreamName } from './processRunner';
 import type { TaskLog } from './taskLog';
 import { completeUtf8Length, utf8RemnantLength } from './utf8';
@@ -11,8 +12,6 @@ export interface OutputFlow {
 	resume(): void;
 }
 
-/** Raw stderr kept apart for the notice: errors must reach the model even when stdout chunks came later. */
-const STDERR_TAIL_BYTES = 4096;
 
 /**
  * Where a running task's output goes: the raw bytes to its log file, the text to the in-memory tail.
@@ -26,7 +25,7 @@ export class TaskOutput {
 	private readonly _buffer: OutputBuffer;
 	// Per stream: a character split across two chunks of stdout must not be broken by a chunk of stderr in between.
 	private readonly _pending: Record<OutputStreamName, Buffer | undefined> = { stdout: undefined, stderr: undefined };
-	private _stderrTail: Buffer = Buffer.alloc(0);
+	private readonly _stderrTail = new TailBytes(STDERR_TAIL_BYTES);
 	private _bytes = 0;
 	private _waitingForLog = false;
 	private _finished = false;
@@ -48,11 +47,7 @@ export class TaskOutput {
 	push(chunk: Buffer, stream: OutputStreamName, wantText = true): string {
 		this._bytes += chunk.length;
 		if (stream === 'stderr') {
-			// Only the chunk's last bytes can stay in the tail: copying all of it would cost a flood of stderr a copy per chunk.
-			this._stderrTail = Buffer.concat([this._stderrTail, chunk.subarray(Math.max(0, chunk.length - STDERR_TAIL_BYTES))]);
-			if (this._stderrTail.length > STDERR_TAIL_BYTES) {
-				this._stderrTail = this._stderrTail.subarray(this._stderrTail.length - STDERR_TAIL_BYTES);
-			}
+			this._stderrTail.append(chunk);
 		}
 		const pending = this._pending[stream];
 		const data = pending ? Buffer.concat([pending, chunk]) : chunk;
@@ -119,7 +114,16 @@ export class TaskOutput {
 
 	/** The last bytes the task wrote to stderr, decoded. */
 	stderrTail(): string {
-		return new TextDecoder('utf-8').decode(this._stderrTail.subarray(utf8RemnantLength(this._stderrTail)));
+		const bytes = this._stderrTail.bytes;
+		return new TextDecoder('utf-8').decode(bytes.subarray(utf8RemnantLength(bytes)));
+	}
+
+	/**
+	 * Stderr that reached someone else: a supervisor reads the task's pipes into one log, where stdout
+	 * and stderr can no longer be told apart, and says at the end what the last bytes of stderr were.
+	 */
+	appendStderr(bytes: Uint8Array): void {
+		this._stderrTail.append(bytes);
 	}
 
 	/** See {@link OutputBuffer.totalLength}. */

@@ -333,6 +333,9 @@ export class TaskRun {
 		this._runner = undefined;
 		clearTimeout(this._timeoutTimer);
 		if (!this._final) {
+			if (outcome.stderrTail) {
+				this._output?.appendStderr(outcome.stderrTail);
+			}
 			// No log to flush: the supervisor wrote it; this only ends the decoding.
 			void this._output?.finish();
 			this.complete(resultOf(outcome, this._stopRequest, this._context.now()));

@@ -165,8 +165,8 @@ export interface TaskService {
 	acknowledge(taskIds: readonly string[]): void;
 	/** Whether notices wait for this conversation (any conversation when undefined). */
 	hasPendingNotices(conversationId?: string): boolean;
-	/** How many notices wait, by conversation (undefined: notices of no conversation). */
-	pendingNotices(): ReadonlyMap<string | undefined, number>;
+	/** The tasks whose notices wait to be drained, oldest first (each says its conversation). */
+	pendingNotices(): readonly TaskInfo[];
 	/** The in-memory tail of a task's output. */
 	readOutput(id: string, options?: ReadOutputOptions): string;
 	/** Output after a cursor (bytes of output seen); for views and readers that follow a task as it prints. */

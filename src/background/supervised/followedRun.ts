@@ -15,6 +15,8 @@ export interface FollowedOutcome {
 	readonly stopped?: boolean;
 	/** Why the command did not run or could not be followed to its end, as a whole sentence for the task's reason. */
 	readonly failure?: string;
+	/** The last bytes it wrote to stderr while its supervisor read them. */
+	readonly stderrTail?: Buffer;
 }
 
 export interface FollowedRunOptions {
@@ -283,7 +285,7 @@ export class FollowedRun implements TaskProcess {
 		if (this._options.exitFromWindow && outcome.exitUnknown && outcome.failure === undefined) {
 			await this.windowExit();
 			if (this._windowExit) {
-				final = { exitCode: this._windowExit.exitCode, signal: this._windowExit.signal, stopped: outcome.stopped };
+				final = { exitCode: this._windowExit.exitCode, signal: this._windowExit.signal, stopped: outcome.stopped, stderrTail: outcome.stderrTail };
 			}
 		}
 		if (!this._done) {
@@ -400,5 +402,6 @@ export function outcomeOfState(state: SupervisorState): FollowedOutcome {
 		exitUnknown: state.exitUnknown,
 		stopped: state.stopped,
 		failure: state.error,
+		...(state.stderrTail ? { stderrTail: Buffer.from(state.stderrTail, 'base64') } : {}),
 	};
 }

@@ -51,6 +51,8 @@ export class SupervisedLauncher {
 			const env = definedValues(taskEnvironment(this._options.baseEnv, run.env));
 			const invocation = (this._options.shell ?? getShell()).invocation(run.command);
 			const spec = supervisorSpec(run, statePath, settings, { mode: 'spawn', invocation, cwd: run.cwd, env });
+			// The record first: a window that dies right after the supervisor starts must still find the task to adopt.
+			store.saveNow();
 			const supervisor = this.spawnSupervisor(spec, 'ignore');
 			run.attachOutput(new TaskOutput(settings.memoryBufferBytes, undefined, noFlow));
 			runner = new FollowedRun({ statePath, logPath: run.logPath, supervisor, logOffset: 0 }, this.follow(run));
@@ -86,6 +88,7 @@ export class SupervisedLauncher {
 			store.ensureSupervisedFolder();
 			fs.rmSync(statePath, { force: true });
 			const spec = supervisorSpec(run, statePath, this._options.getSettings(), { mode: 'pipes', pid: runner.pid });
+			store.saveNow();
 			supervisor = this.spawnSupervisor(spec, ['ignore', 'ignore', 'ignore', pipes.stdout, pipes.stderr, 'pipe']);
 			if (supervisor.pid === undefined) {
 				throw new Error('the supervisor did not start');

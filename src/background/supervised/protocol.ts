@@ -63,6 +63,8 @@ export interface SupervisorState {
 	readonly error?: string;
 	/** Set when the supervisor stopped the group because it was asked to (SIGTERM). */
 	readonly stopped?: boolean;
+	/** The last bytes the command wrote to stderr while the supervisor read its pipes, base64: the log mixes both streams. */
+	readonly stderrTail?: string;
 	readonly endedAt?: number;
 }
 
@@ -107,6 +109,7 @@ export function readSupervisorState(filePath: string): SupervisorState | undefin
 		exitUnknown: value.exitUnknown === true ? true : undefined,
 		error: optionalString(value.error),
 		stopped: value.stopped === true ? true : undefined,
+		stderrTail: optionalString(value.stderrTail),
 		endedAt: optionalNumber(value.endedAt),
 	};
 }

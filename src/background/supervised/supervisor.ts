@@ -18,6 +18,7 @@ import { ProcessRunner, type ProcessOutcome } from '../processRunner';
 import { groupExists, processStartTime } from '../procfs';
 import type { Shell } from '../shell';
 import { TaskLog } from '../taskLog';
+import { STDERR_TAIL_BYTES, TailBytes } from '../tailBytes';
 import { parseSupervisorSpec, writeJsonAtomically, type HandoverReady, type SupervisorSpec, type SupervisorState } from './protocol';
 
 /** How long after SIGKILL a stopped `pipes` run waits for pipes that a process outside the group still holds. */
@@ -31,6 +32,8 @@ class Supervisor {
 	private _log: TaskLog | undefined;
 	private _finished = false;
 	private _stopRequested = false;
+	/** The log mixes both streams: the window learns the end of stderr from the state file. */
+	private readonly _stderrTail = new TailBytes(STDERR_TAIL_BYTES);
 	/** What stops the command; set once there is one. */
 	private _stop: (() => void) | undefined;
 
@@ -59,7 +62,10 @@ class Supervisor {
 		const runner: ProcessRunner = new ProcessRunner(
 			{ command: '', cwd: spec.cwd ?? '.', env: { ...spec.env }, shell },
 			{
-				onOutput: (chunk) => {
+				onOutput: (chunk, stream) => {
+					if (stream === 'stderr') {
+						this._stderrTail.append(chunk);
+					}
 					// A command printing faster than the disk takes it waits on its pipe instead of filling our memory.
 					if (!log.write(chunk) && !waitingForLog) {
 						waitingForLog = true;
@@ -126,6 +132,9 @@ class Supervisor {
 				const stream = new net.Socket({ fd, readable: true, writable: false });
 				streams.push(stream);
 				stream.on('data', (chunk: Buffer) => {
+					if (fd === 4) {
+						this._stderrTail.append(chunk);
+					}
 					if (!log.write(chunk) && !waitingForLog) {
 						waitingForLog = true;
 						streams.forEach((each) => each.pause());
@@ -179,7 +188,8 @@ class Supervisor {
 		this._finished = true;
 		// The log is complete before the state says the run is over: the window reads the rest of it then.
 		await this._log?.close();
-		this.writeState('exited', { ...fields, stopped: this._stopRequested ? true : undefined, endedAt: Date.now() });
+		const stderr = this._stderrTail.bytes;
+		this.writeState('exited', { ...fields, stopped: this._stopRequested ? true : undefined, endedAt: Date.now(), ...(stderr.length > 0 ? { stderrTail: stderr.toString('base64') } : {}) });
 		process.exit(0);
 	}
 

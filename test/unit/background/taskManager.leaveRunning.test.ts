@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ENDED_WHILE_NO_WINDOW, STOPPED_WITH_WINDOW, type TaskManager } from '../../../src/background';
@@ -143,6 +144,43 @@ describePosix('TaskManager leave running', function () {
 		assert.equal(done.exitCode, 0);
 		assert.ok(done.pid, 'the pid became known meanwhile');
 		assert.equal(second.readOutput(info.id), 'quick\n');
+	});
+
+	it('a window that dies (no dispose) right after starting a task left running: the next window adopts it, its state file kept', async () => {
+		const storageDir = fixture.folder();
+		const marker = uniqueMarker();
+		// A window whose process is gone: it never disposes, as after kill -9.
+		const dead = fixture.manager({ killGraceSeconds: 1 }, { storageDir, supervisorScript: SUPERVISOR_SCRIPT, window: { instance: 'dead', identity: { pid: 2 ** 22 + 11, startTime: 'gone' } } });
+		const info = dead.start(`sleep 300.${marker}; echo never`, { origin: 'agent', leaveRunning: true });
+		// At once: no debounced save has run, and the supervisor may not have started yet.
+		const second = manager(storageDir);
+		try {
+			assert.equal(second.get(info.id)?.status, 'running', 'adopted, not lost');
+			assert.equal(second.get(info.id)?.adopted, true);
+			await waitFor(() => processesWith(marker).length > 0, 10_000, 'the command to run');
+			await delay(700);
+			assert.ok(fs.existsSync(statePath(storageDir, info.id)), 'its state file is not cleaned away');
+			assert.equal((await second.cancel(info.id))?.status, 'cancelled');
+			assert.deepEqual(processesWith(marker), []);
+		} finally {
+			spawnSync('pkill', ['-KILL', '-f', marker]);
+		}
+	});
+
+	it('after a hand-over, the notice quotes the newest lines written to stderr, not stale ones', async () => {
+		const storageDir = fixture.folder();
+		const first = manager(storageDir);
+		// After the new error, more lines of stdout than a notice keeps: only the stderr section can carry it.
+		const info = first.start('echo "old error" >&2; echo go; sleep 0.6; echo "new error after hand-over" >&2; sleep 0.2; for i in $(seq 60); do echo "out $i"; done; exit 4', { origin: 'agent' });
+		await first.waitFor(info.id, { pattern: '^go$' }, { timeoutMs: 10_000 });
+		first.setLeaveRunning(info.id, true);
+		await first.whenFinished(info.id);
+		const [notice] = first.drain();
+		assert.equal(notice.task.exitCode, 4);
+		const [tail, stderrSection] = notice.outputTail.split('--- the last lines written to stderr ---');
+		assert.match(tail, /out 60/);
+		assert.ok(stderrSection, 'the notice has a stderr section');
+		assert.match(stderrSection, /new error after hand-over\s*$/, 'the last stderr line is the newest one');
 	});
 
 	it('a record whose supervisor pid now belongs to another process is not adopted, and that process is left alone', async () => {
