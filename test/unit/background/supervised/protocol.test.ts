@@ -9,7 +9,7 @@ describe('supervisor protocol', () => {
 		const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'meanwhile-state-'));
 		try {
 			const file = path.join(folder, 'bg-1.state.json');
-			writeJsonAtomically(file, { version: 1, status: 'exited', supervisorPid: 5, pid: 6, pgid: 6, exitCode: 7, signal: null, stopped: true, extra: 'x' });
+			writeJsonAtomically(file, { version: 1, status: 'exited', supervisorPid: 5, pid: 6, pgid: 6, exitCode: 7, signal: null, stopped: true, stderrTail: 'ZXJy', extra: 'x' });
 			assert.deepEqual(readSupervisorState(file), {
 				version: 1,
 				status: 'exited',
@@ -24,6 +24,7 @@ describe('supervisor protocol', () => {
 				exitUnknown: undefined,
 				error: undefined,
 				stopped: true,
+				stderrTail: 'ZXJy',
 				endedAt: undefined,
 			});
 			assert.deepEqual(fs.readdirSync(folder), ['bg-1.state.json'], 'no temporary file is left');
