@@ -63,7 +63,6 @@ export function activate(context: vscode.ExtensionContext): MeanwhileApi {
 	subscriptions.push(new TaskStatusIndicators(tasks, treeView));
 	const terminals = new TaskOutputTerminals(tasks);
 	subscriptions.push(terminals);
-	subscriptions.push(new TaskCommands(tasks, terminals, context.workspaceState, defaultCwd, logger));
 
 	// The chat and its agent.
 	const apiKey = new ApiKeyStore(context.secrets);
@@ -95,6 +94,7 @@ export function activate(context: vscode.ExtensionContext): MeanwhileApi {
 	});
 	subscriptions.push(chat);
 	activeChat = chat;
+	subscriptions.push(new TaskCommands(tasks, terminals, context.workspaceState, defaultCwd, logger, () => chat.shownConversationId));
 	const chatView = new ChatViewProvider(context.extensionUri, chat, logger);
 	subscriptions.push(chatView);
 	subscriptions.push(vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, chatView));

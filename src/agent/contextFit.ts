@@ -47,9 +47,14 @@ export class ContextFitter {
 		return this._estimator.chars(frame.system, frame.tools, messages);
 	}
 
-	/** What the API counted for a request of `chars` tunes the next estimates. */
-	calibrate(chars: number, tokens: number): void {
+	/**
+	 * A request of `chars` was accepted and the API counted `tokens`: that tunes the next estimates, and the
+	 * squeeze of earlier refusals ends (the estimate has learned from them; squeezing on would trim every
+	 * later request hard).
+	 */
+	accepted(chars: number, tokens: number): void {
 		this._estimator.calibrate(chars, tokens);
+		this._squeeze = 0;
 	}
 
 	/**

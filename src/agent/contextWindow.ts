@@ -6,7 +6,7 @@
  * where the full text is. Structure never changes (ids, roles, order), so the conversation's invariants hold.
  */
 import type { AssistantBlock, Message, ToolDefinition, ToolUseBlock, UserBlock } from './messages';
-import { NOTICE_PREAMBLE } from './taskNotice';
+import { takeEnd, takeStart } from '../common/text';
 
 /** Tokens of context when the model is not in the table (every current Claude model has 200k). */
 export const DEFAULT_CONTEXT_WINDOW = 200_000;
@@ -135,8 +135,8 @@ export function elide(text: string, sizes: Pick<KeepSizes, 'headLines' | 'headCh
 		return undefined;
 	}
 	const elided = tailStart - headEnd + alreadyElided;
-	const head = body.slice(0, headEnd).replace(/\n$/, '');
-	const tail = body.slice(tailStart).replace(/^\n/, '');
+	const head = takeStart(body, headEnd).replace(/\n$/, '');
+	const tail = takeEnd(body, body.length - tailStart).replace(/^\n/, '');
 	return `${head}\n[… ${elided} characters ${ELISION_NOTE}${location ? `; ${location}` : ''} …]\n${tail}`;
 }
 
@@ -215,15 +215,15 @@ function shortenUserBlock(block: UserBlock, previous: Message | undefined, sizes
 		const content = elide(block.content, sizes, toolResultLocation(block.tool_use_id, block.content, previous, options));
 		return content === undefined ? undefined : { ...block, content };
 	}
-	const isNotice = block.text.startsWith(NOTICE_PREAMBLE) || block.text.includes('<task-notice ');
-	const isAttachment = block.text.startsWith('<attachment ');
+	const isNotice = block.source === 'task-notice';
+	const isAttachment = block.source === 'attachment';
 	// What the user wrote is never cut; nor, in the newest message, anything but tool output.
 	if (!(isNotice || (isAttachment && !isLast)) || block.text.length < sizes.minChars) {
 		return undefined;
 	}
 	const where = isNotice ? matchLocation(block.text, /^full log: (.+)$/m, 'full log') : matchLocation(block.text, /^<attachment [^>]*path="([^"]*)"/, 'full file');
 	const text = elide(block.text, sizes, where);
-	return text === undefined ? undefined : { type: 'text', text };
+	return text === undefined ? undefined : { ...block, text };
 }
 
 function shortenAssistantBlock(block: AssistantBlock, sizes: KeepSizes): AssistantBlock | undefined {

@@ -9,7 +9,9 @@
  * - a request is only made when the last message is the user's;
  * - no empty text blocks, no empty messages.
  */
-import type { AssistantBlock, AssistantMessage, Message, ToolResultBlock, ToolUseBlock, UserBlock, UserMessage } from './messages';
+import type { AssistantBlock, AssistantMessage, Message, TextSource, ToolResultBlock, ToolUseBlock, UserBlock, UserMessage } from './messages';
+import { NOTICE_PREAMBLE } from './taskNotice';
+import { toWellFormed } from '../common/text';
 import { isRecord } from '../common/guards';
 
 /** What a tool call gets when nothing else answered it (a reload, a bug): the API refuses unanswered calls. */
@@ -228,26 +230,40 @@ function isToolResult(block: UserBlock): block is ToolResultBlock {
 }
 
 
+/** The user blocks of saved data; what is not one is dropped, text is repaired to valid Unicode. */
+export function parseUserBlocks(value: unknown): UserBlock[] {
+	const content: UserBlock[] = [];
+	for (const block of Array.isArray(value) ? value : []) {
+		if (isRecord(block) && block.type === 'text' && typeof block.text === 'string') {
+			const source = textSource(block);
+			content.push({ type: 'text', text: toWellFormed(block.text), ...(source ? { source } : {}) });
+		} else if (isRecord(block) && block.type === 'tool_result' && typeof block.tool_use_id === 'string' && typeof block.content === 'string') {
+			content.push({ type: 'tool_result', tool_use_id: block.tool_use_id, content: toWellFormed(block.content), ...(block.is_error === true ? { is_error: true } : {}) });
+		}
+	}
+	return content;
+}
+
+/** Who wrote a saved user text block; conversations saved before blocks were marked are recognised by the notice preamble. */
+function textSource(block: Record<string, unknown>): TextSource | undefined {
+	if (block.source === 'task-notice' || block.source === 'attachment') {
+		return block.source;
+	}
+	return block.source === undefined && typeof block.text === 'string' && block.text.startsWith(NOTICE_PREAMBLE) ? 'task-notice' : undefined;
+}
+
 function parseMessage(value: unknown): Message | undefined {
 	if (!isRecord(value) || !Array.isArray(value.content)) {
 		return undefined;
 	}
 	if (value.role === 'user') {
-		const content: UserBlock[] = [];
-		for (const block of value.content) {
-			if (isRecord(block) && block.type === 'text' && typeof block.text === 'string') {
-				content.push({ type: 'text', text: block.text });
-			} else if (isRecord(block) && block.type === 'tool_result' && typeof block.tool_use_id === 'string' && typeof block.content === 'string') {
-				content.push({ type: 'tool_result', tool_use_id: block.tool_use_id, content: block.content, ...(block.is_error === true ? { is_error: true } : {}) });
-			}
-		}
-		return { role: 'user', content };
+		return { role: 'user', content: parseUserBlocks(value.content) };
 	}
 	if (value.role === 'assistant') {
 		const content: AssistantBlock[] = [];
 		for (const block of value.content) {
 			if (isRecord(block) && block.type === 'text' && typeof block.text === 'string') {
-				content.push({ type: 'text', text: block.text });
+				content.push({ type: 'text', text: toWellFormed(block.text) });
 			} else if (isRecord(block) && block.type === 'tool_use' && typeof block.id === 'string' && typeof block.name === 'string') {
 				content.push({ type: 'tool_use', id: block.id, name: block.name, input: isRecord(block.input) ? block.input : {} });
 			}

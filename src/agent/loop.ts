@@ -4,8 +4,9 @@
  * long), runs the tools the reply calls, and goes again until a reply calls none. Also the turns the
  * agent takes on its own when a task it started finishes while it is idle.
  */
-import type { TaskInfo, TaskNotice, TaskService } from '../background/types';
+import type { TaskInfo, TaskService } from '../background/types';
 import { errorMessage } from '../common/errors';
+import { Emitter } from '../common/event';
 import { Disposable, toDisposable } from '../common/lifecycle';
 import type { Logger } from '../common/logger';
 import { AutoTurns, type AutoTurnSettings } from './autoTurns';
@@ -16,6 +17,8 @@ import type { AssistantBlock, BrokenToolInput, TokenUsage, ToolUseBlock, UserBlo
 import { addUsage, ZERO_USAGE } from './messages';
 import type { ModelClient, ModelResponse } from './modelClient';
 import { ModelError, toModelError } from './modelClient';
+import { NoticeInbox } from './noticeInbox';
+import { QueuedInput } from './queuedInput';
 import { noticeBlock, toTaskView } from './taskNotice';
 import { ToolRunner } from './toolRunner';
 import type { AgentTool, ApproveCommand } from './tools/types';
@@ -55,6 +58,8 @@ export interface LoopEnvironment {
 }
 
 export interface AgentLoopOptions extends LoopEnvironment {
+	/** The conversation's id: the tasks it starts carry it, and only their notices reach it. */
+	readonly conversationId: string;
 	readonly logger: Logger;
 	readonly approve: ApproveCommand;
 	readonly tools: ReadonlyMap<string, AgentTool>;
@@ -75,9 +80,12 @@ export class AgentLoop extends Disposable {
 	private _abort: AbortController | undefined;
 	private _turn: Promise<void> | undefined;
 	/** What the user sent while a turn ran: delivered with the next request. */
-	private _queuedInput: UserBlock[] = [];
-	/** Tasks whose result a tool already returned: their notices are dropped when drained. */
-	private readonly _delivered = new Set<string>();
+	private readonly _queued = new QueuedInput();
+	/** The finished tasks this conversation hears of, each once. */
+	readonly inbox: NoticeInbox;
+	private readonly _onDidChangeRecord = this._register(new Emitter<void>());
+	/** The record changed between a turn's start and end (notices taken, input queued): save it now. */
+	readonly onDidChangeRecord = this._onDidChangeRecord.event;
 	private readonly _auto = new AutoTurns();
 	private _autoTimer: ReturnType<typeof setTimeout> | undefined;
 	private readonly _transcript: Transcript;
@@ -87,6 +95,7 @@ export class AgentLoop extends Disposable {
 	constructor(private readonly _options: AgentLoopOptions) {
 		super();
 		this._transcript = _options.transcript;
+		this.inbox = new NoticeInbox(_options.tasks, _options.conversationId);
 		this._tools = new ToolRunner({ ..._options, markDelivered: (taskId) => this._markDelivered(taskId) });
 		this._fitter = new ContextFitter(this._transcript, _options.tasks, _options.logger, (toolUseId) => this._tools.taskOf(toolUseId));
 		this._register(_options.tasks.onDidFinish((task) => this._taskFinished(task)));
@@ -114,10 +123,25 @@ export class AgentLoop extends Disposable {
 		return this._turnUsage;
 	}
 
+	/** What the user sent that no request carried yet (saved with the conversation). */
+	get queuedInput(): UserBlock[] {
+		return this._queued.blocks;
+	}
+
 	/** The state of a restored conversation (before any turn). */
-	load(conversation: Conversation, usage: TokenUsage): void {
+	load(conversation: Conversation, usage: TokenUsage, queued: readonly UserBlock[], heardTasks: readonly string[]): void {
 		this._conversation = conversation;
 		this._usage = usage;
+		this._queued.load(queued);
+		this.inbox.load(heardTasks);
+	}
+
+	/** The conversation is shown again: tasks it started that ended meanwhile wake it, as they would have. */
+	wakeForWaitingNotices(): void {
+		for (const task of this.inbox.waitingAgentTasks()) {
+			this._auto.taskFinished(task.id);
+		}
+		this._scheduleAutoContinue();
 	}
 
 	/**
@@ -129,11 +153,12 @@ export class AgentLoop extends Disposable {
 		this._auto.userSpoke();
 		this._transcript.clearRetry();
 		if (this._busy) {
-			this._queuedInput.push(...blocks);
-			return this._turn ?? Promise.resolve();
+			const answered = this._queued.push(blocks);
+			this._onDidChangeRecord.fire();
+			return answered;
 		}
 		// Text queued during a turn that then failed goes first: it was written first.
-		this._conversation.appendUser([...this._queuedInput.splice(0), ...blocks]);
+		this._conversation.appendUser([...this._queued.take(), ...blocks]);
 		return this._startTurn('user');
 	}
 
@@ -150,7 +175,7 @@ export class AgentLoop extends Disposable {
 		if (this._busy || this.isDisposed) {
 			return this._turn ?? Promise.resolve();
 		}
-		if (!this._conversation.canRequest && !this._options.tasks.hasPendingNotices() && this._queuedInput.length === 0) {
+		if (!this._conversation.canRequest && !this.inbox.hasWaiting() && this._queued.isEmpty) {
 			return Promise.resolve();
 		}
 		this._auto.unblock();
@@ -190,10 +215,12 @@ export class AgentLoop extends Disposable {
 	}
 
 	private _afterTurn(): void {
+		const continues = !this.isDisposed && !this._queued.isEmpty && !this._auto.blocked;
+		this._queued.turnEnded(continues);
 		if (this.isDisposed) {
 			return;
 		}
-		if (this._queuedInput.length > 0 && !this._auto.blocked) {
+		if (continues) {
 			// The user wrote while the model was finishing: answer that now.
 			void this._startTurn('user');
 			return;
@@ -250,28 +277,23 @@ export class AgentLoop extends Disposable {
 
 	/** Queued user text, then task notices, into the next user turn (after any tool results). */
 	private _deliverInput(): void {
-		const blocks: UserBlock[] = this._queuedInput.splice(0);
-		for (const notice of this._drainNotices()) {
+		const queued = !this._queued.isEmpty;
+		const blocks: UserBlock[] = this._queued.take();
+		const notices = this.inbox.take();
+		for (const notice of notices) {
+			this._auto.delivered(notice.task.id);
 			this._transcript.addNotice(toTaskView(notice.task));
 			blocks.push(noticeBlock(notice));
 		}
 		this._conversation.appendUser(blocks);
-	}
-
-	private _drainNotices(): TaskNotice[] {
-		const kept: TaskNotice[] = [];
-		for (const notice of this._options.tasks.drain()) {
-			this._auto.delivered(notice.task.id);
-			if (this._delivered.delete(notice.task.id)) {
-				continue;
-			}
-			kept.push(notice);
+		if (queued || notices.length > 0) {
+			// Saved before the request goes: a window that dies mid-reply keeps what was told.
+			this._onDidChangeRecord.fire();
 		}
-		return kept;
 	}
 
 	private _markDelivered(taskId: string): void {
-		this._delivered.add(taskId);
+		this.inbox.markHeard(taskId);
 		this._auto.delivered(taskId);
 	}
 
@@ -314,7 +336,7 @@ export class AgentLoop extends Disposable {
 				return this._requestFailed(error, itemId);
 			}
 			// What the API counted for this request tunes the next estimates.
-			this._fitter.calibrate(chars, response.usage.inputTokens + response.usage.cacheReadTokens + response.usage.cacheWriteTokens);
+			this._fitter.accepted(chars, response.usage.inputTokens + response.usage.cacheReadTokens + response.usage.cacheWriteTokens);
 		}
 		this._countUsage(response.usage);
 		if (response.content.length > 0) {
@@ -377,8 +399,8 @@ export class AgentLoop extends Disposable {
 	/** After a stop: every call still unanswered says so, and what the user queued stays in the record. */
 	private _settleStopped(): void {
 		this._answerStopped();
-		if (this._queuedInput.length > 0) {
-			this._conversation.appendUser(this._queuedInput.splice(0));
+		if (!this._queued.isEmpty) {
+			this._conversation.appendUser(this._queued.take());
 		}
 		this._transcript.settleUnfinishedCards();
 	}
@@ -394,7 +416,8 @@ export class AgentLoop extends Disposable {
 	// -----------------------------------------------------------------------------------------------
 
 	private _taskFinished(task: TaskInfo): void {
-		if (task.origin !== 'agent' || this._delivered.has(task.id)) {
+		// Only this conversation's own tasks wake it; another's notice waits for that one.
+		if (task.origin !== 'agent' || task.conversationId !== this._options.conversationId || this.inbox.hasHeard(task.id)) {
 			return;
 		}
 		this._auto.taskFinished(task.id);

@@ -4,9 +4,17 @@
  * objects survive `JSON.stringify` unchanged (a saved conversation is just this).
  */
 
+/** Text Meanwhile wrote into a user message rather than the user: it may be shortened when the context fills. */
+export type TextSource = 'task-notice' | 'attachment';
+
 export interface TextBlock {
 	readonly type: 'text';
 	readonly text: string;
+	/**
+	 * Set on the blocks Meanwhile adds (task notices, attached files), never on what the user typed: user text
+	 * that merely looks like a notice is never cut. Saved with the conversation; not sent to the API.
+	 */
+	readonly source?: TextSource;
 }
 
 export interface ToolUseBlock {

@@ -15,6 +15,7 @@ import type {
 	ToolUseBlock,
 } from './messages';
 import { errorMessage } from '../common/errors';
+import { toWellFormed } from '../common/text';
 
 export interface ModelRequest {
 	readonly model: string;
@@ -306,6 +307,10 @@ class AnthropicModelClient implements ModelClient {
 	}
 }
 
+/**
+ * The request as the SDK sends it. Every text goes through toWellFormed: a lone surrogate that slipped past
+ * the cuts (or was saved by an older version) would make the API refuse this request and every retry.
+ */
 function toParams(request: ModelRequest): Anthropic.MessageCreateParamsStreaming {
 	const ephemeral = { type: 'ephemeral' } as const;
 	const tools: Anthropic.Tool[] = request.tools.map((tool, index) => ({
@@ -322,14 +327,14 @@ function toParams(request: ModelRequest): Anthropic.MessageCreateParamsStreaming
 			const cache = messageIndex === lastUser && blockIndex === message.content.length - 1 ? { cache_control: ephemeral } : {};
 			switch (block.type) {
 				case 'text':
-					return { type: 'text', text: block.text, ...cache };
+					return { type: 'text', text: toWellFormed(block.text), ...cache };
 				case 'tool_use':
 					return { type: 'tool_use', id: block.id, name: block.name, input: block.input, ...cache };
 				case 'tool_result':
 					return {
 						type: 'tool_result',
 						tool_use_id: block.tool_use_id,
-						content: block.content,
+						content: toWellFormed(block.content),
 						...(block.is_error ? { is_error: true } : {}),
 						...cache,
 					};
@@ -342,7 +347,7 @@ function toParams(request: ModelRequest): Anthropic.MessageCreateParamsStreaming
 	return {
 		model: request.model,
 		max_tokens: request.maxTokens,
-		system: [{ type: 'text', text: request.system, cache_control: ephemeral }],
+		system: [{ type: 'text', text: toWellFormed(request.system), cache_control: ephemeral }],
 		tools,
 		messages,
 		stream: true,

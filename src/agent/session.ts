@@ -13,6 +13,7 @@ import type { Event } from '../common/event';
 import { Disposable } from '../common/lifecycle';
 import type { Logger } from '../common/logger';
 import { nullLogger } from '../common/logger';
+import { ellipsize } from '../common/text';
 import type { AttachmentView, ChatItem, HostToWebview, TaskView, UsageView } from '../shared/protocol';
 import { AgentLoop, type LoopEnvironment } from './loop';
 import type { Message, UserBlock } from './messages';
@@ -62,6 +63,11 @@ const TITLE_MAX = 60;
 export class AgentSession extends Disposable {
 	/** Messages for the webview, in order: forward them unchanged. */
 	readonly onDidEmit: Event<HostToWebview>;
+	/**
+	 * What the conversation holds changed between a turn's start and end (task notices told, input queued):
+	 * save it now, then {@link acknowledgeSaved} what the save covered.
+	 */
+	readonly onDidChangeRecord: Event<void>;
 
 	readonly id: string;
 	private readonly _tasks: TaskService;
@@ -96,8 +102,10 @@ export class AgentSession extends Disposable {
 				tools,
 				transcript: this._transcript,
 				cwd: options.cwd,
+				conversationId: this.id,
 			}),
 		);
+		this.onDidChangeRecord = this._loop.onDidChangeRecord;
 		this._register(
 			this._tasks.onDidChange((change) => {
 				if ((change.kind === 'status' || change.kind === 'added') && this._transcript.mentions(change.task.id)) {
@@ -135,10 +143,15 @@ export class AgentSession extends Disposable {
 	 * joins the next request of that turn instead (and resolves when that turn ends).
 	 */
 	send(text: string, attachments: readonly MessageAttachment[] = []): Promise<void> {
+		return this.sendAndTrack(text, attachments).answered;
+	}
+
+	/** As {@link send}, also giving the id of the message's item in the transcript (its replies follow it). */
+	sendAndTrack(text: string, attachments: readonly MessageAttachment[] = []): { itemId: string | undefined; answered: Promise<void> } {
 		if (this.isDisposed) {
-			return Promise.resolve();
+			return { itemId: undefined, answered: Promise.resolve() };
 		}
-		this._transcript.addUser(text, attachments.map(({ id, label, description }) => ({ id, label, description })));
+		const itemId = this._transcript.addUser(text, attachments.map(({ id, label, description }) => ({ id, label, description })));
 		if (this._title === '') {
 			this._title = makeTitle(text);
 		}
@@ -146,10 +159,11 @@ export class AgentSession extends Disposable {
 			...attachments.map((attachment): UserBlock => ({
 				type: 'text',
 				text: `<attachment label="${escapeAttribute(attachment.label)}" path="${escapeAttribute(attachment.description)}">\n${attachment.content}\n</attachment>`,
+				source: 'attachment',
 			})),
 			{ type: 'text', text },
 		];
-		return this._loop.send(blocks);
+		return { itemId, answered: this._loop.send(blocks) };
 	}
 
 	/** Aborts the streaming reply and any tool that blocks; the partial reply stays and the conversation stays valid. */
@@ -184,7 +198,39 @@ export class AgentSession extends Disposable {
 
 	toJSON(): SerializedSession {
 		const items = this._transcript.toJSON();
-		return { version: 1, id: this.id, title: this._title, messages: this._loop.conversation.toJSON(), items, usage: this.usage };
+		return {
+			version: 1,
+			id: this.id,
+			title: this._title,
+			messages: this._loop.conversation.toJSON(),
+			items,
+			usage: this.usage,
+			queued: this._loop.queuedInput,
+			heardTasks: this._loop.inbox.heard,
+		};
+	}
+
+	/**
+	 * The snapshot to save and the task notices it covers, taken together: once it is on disk, pass
+	 * `covered` to {@link acknowledgeSaved} and the task engine forgets them.
+	 */
+	toSave(): { data: SerializedSession; covered: string[] } {
+		return { data: this.toJSON(), covered: this._loop.inbox.coveredBySave() };
+	}
+
+	/** A save holding these tasks' notices (or their ends in tool results) is on disk. */
+	acknowledgeSaved(covered: readonly string[]): void {
+		this._loop.inbox.acknowledge(covered);
+	}
+
+	/** Whether task notices wait for this conversation. */
+	get hasWaitingNotices(): boolean {
+		return this._loop.inbox.hasWaiting();
+	}
+
+	/** The conversation is shown (opened or restored): its tasks that ended meanwhile wake it, as if it had been shown all along. */
+	wake(): void {
+		this._loop.wakeForWaitingNotices();
 	}
 
 	/** A session from saved data; what was in flight when it was saved is marked interrupted. */
@@ -192,7 +238,7 @@ export class AgentSession extends Disposable {
 		const state = parseSessionState(data);
 		const session = new AgentSession({ ...options, id: state.id });
 		session._title = state.title;
-		session._loop.load(state.conversation, state.usage);
+		session._loop.load(state.conversation, state.usage, state.queued, state.heardTasks);
 		session._transcript.load(state.items);
 		return session;
 	}
@@ -200,5 +246,5 @@ export class AgentSession extends Disposable {
 
 function makeTitle(text: string): string {
 	const line = text.trim().split('\n', 1)[0].replace(/\s+/g, ' ');
-	return line.length > TITLE_MAX ? `${line.slice(0, TITLE_MAX - 1)}…` : line;
+	return ellipsize(line, TITLE_MAX);
 }

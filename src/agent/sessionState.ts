@@ -5,8 +5,8 @@
 import { isRecord } from '../common/guards';
 import { CHAT_ITEM_KINDS, isOneOf } from '../shared/protocol';
 import type { ChatItem, UsageView } from '../shared/protocol';
-import { Conversation } from './conversation';
-import type { Message, TokenUsage } from './messages';
+import { Conversation, parseUserBlocks } from './conversation';
+import type { Message, TokenUsage, UserBlock } from './messages';
 import { isUnfinished } from './transcript';
 
 /** What a tool call saved without its result is answered with after a reload. */
@@ -20,6 +20,10 @@ export interface SerializedSession {
 	readonly messages: readonly Message[];
 	readonly items: readonly ChatItem[];
 	readonly usage: UsageView;
+	/** What the user sent that no request carried yet (the turn failed first). */
+	readonly queued?: readonly UserBlock[];
+	/** Tasks whose end reached this conversation: a notice delivered again after a crash is dropped. */
+	readonly heardTasks?: readonly string[];
 }
 
 /** What a session resumes from: every part checked, what was in flight settled. */
@@ -29,6 +33,8 @@ export interface SessionState {
 	readonly conversation: Conversation;
 	readonly items: ChatItem[];
 	readonly usage: TokenUsage;
+	readonly queued: UserBlock[];
+	readonly heardTasks: string[];
 }
 
 /** Reads saved data; whatever is missing or malformed starts empty. */
@@ -42,6 +48,8 @@ export function parseSessionState(data: unknown): SessionState {
 		conversation,
 		items: Array.isArray(record.items) ? record.items.filter(isChatItem).map(settleItem) : [],
 		usage: parseUsage(record.usage),
+		queued: parseUserBlocks(record.queued),
+		heardTasks: Array.isArray(record.heardTasks) ? record.heardTasks.filter((id): id is string => typeof id === 'string') : [],
 	};
 }
 

@@ -77,5 +77,5 @@ export function formatTaskNotice(notice: TaskNotice): string {
 }
 
 export function noticeBlock(notice: TaskNotice): TextBlock {
-	return { type: 'text', text: formatTaskNotice(notice) };
+	return { type: 'text', text: formatTaskNotice(notice), source: 'task-notice' };
 }

@@ -24,6 +24,8 @@ export interface ToolRunnerOptions {
 	readonly approve: ApproveCommand;
 	/** Where commands run; the task engine's default when absent or undefined. */
 	readonly cwd?: () => string | undefined;
+	/** The conversation the calls belong to: the tasks they start carry it. */
+	readonly conversationId: string;
 	/** A tool returned a task's end: its notice is dropped when drained. */
 	readonly markDelivered: (taskId: string) => void;
 }
@@ -109,6 +111,7 @@ export class ToolRunner {
 			cwd: this._options.cwd?.(),
 			logger: this._options.logger,
 			approve: this._options.approve,
+			conversationId: this._options.conversationId,
 			markDelivered: this._options.markDelivered,
 			linkTask: (taskId) => {
 				this._toolTasks.set(toolUse.id, taskId);

@@ -125,8 +125,11 @@ export class Transcript extends Disposable {
 		return [...this._mentionedTasks];
 	}
 
-	addUser(text: string, attachments: Extract<ChatItem, { kind: 'user' }>['attachments']): void {
-		this._add({ kind: 'user', id: newItemId('user'), text, attachments });
+	/** Adds the user's message; returns its item's id. */
+	addUser(text: string, attachments: Extract<ChatItem, { kind: 'user' }>['attachments']): string {
+		const id = newItemId('user');
+		this._add({ kind: 'user', id, text, attachments });
+		return id;
 	}
 
 	addNotice(task: TaskView): void {

@@ -1,3 +1,4 @@
+import { takeEnd } from '../common/text';
 import { plainText } from './ansi';
 import { readLogTail } from './logFile';
 import type { TaskOutput } from './taskOutput';
@@ -30,7 +31,7 @@ export function formatOutput(raw: string, options: ReadOutputOptions = {}): stri
 		text = lastLines(text, options.maxLines);
 	}
 	if (options.maxChars !== undefined && text.length > options.maxChars) {
-		text = text.slice(text.length - Math.max(0, options.maxChars));
+		text = takeEnd(text, options.maxChars);
 	}
 	return text;
 }

@@ -311,13 +311,13 @@ export class TaskManager extends Disposable implements TaskService {
 		return { text: options.keepAnsi ? slice.text : plainText(slice.text), skipped: slice.skipped, cursor: Math.max(slice.end, cursor) };
 	}
 
-	/** Starts the same command again in the same folder, as the user's. */
-	rerun(id: string): TaskInfo {
+	/** Starts the same command again in the same folder, as the user's (for the conversation the user is in). */
+	rerun(id: string, options: { readonly conversationId?: string } = {}): TaskInfo {
 		const run = this._runs.get(id);
 		if (!run) {
 			throw new Error(`There is no background task ${id}.`);
 		}
-		return this.start(run.command, { cwd: run.cwd, env: run.env, origin: 'user' });
+		return this.start(run.command, { cwd: run.cwd, env: run.env, origin: 'user', conversationId: options.conversationId });
 	}
 
 	getLogPath(id: string): string | undefined {

@@ -62,3 +62,8 @@ export function isWellFormed(text: string): boolean {
 export function toWellFormed(text: string): string {
 	return isWellFormed(text) ? text : text.replace(loneSurrogate, '\ufffd');
 }
+
+/** `text` if it has at most `max` UTF-16 units, else its start cut whole-character and ended with `…`, `max` units in all. */
+export function ellipsize(text: string, max: number): string {
+	return text.length > max ? `${takeStart(text, max - 1)}…` : text;
+}

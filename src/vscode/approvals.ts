@@ -7,6 +7,7 @@ import type { ApprovalResult } from '../agent/tools/types';
 import type { ApprovalDecision, ApprovalRequestView } from '../shared/protocol';
 import { ApprovalSettings, readApprovalSettings, SECTION } from './settings';
 import { errorMessage } from '../common/errors';
+import { ellipsize } from '../common/text';
 
 /** What the policy says of a command line under the current settings. */
 export interface CommandEvaluation {
@@ -175,7 +176,7 @@ export class ApprovalService extends Disposable {
 		if (!pending) {
 			return false;
 		}
-		const shortCommand = pending.command.length > 120 ? `${pending.command.slice(0, 119)}…` : pending.command;
+		const shortCommand = ellipsize(pending.command, 120);
 		const choice = await vscode.window.showWarningMessage(`Meanwhile wants to run: ${shortCommand}`, 'Run', 'Deny', 'Show in Chat');
 		if (!this._pending.has(toolUseId)) {
 			return false;

@@ -40,8 +40,9 @@ export class ChatCommands implements vscode.Disposable {
 		const current = (await this._chat.session()).id;
 		const picked = await vscode.window.showQuickPick(
 			entries.map((entry) => ({
-				label: entry.title,
+				label: entry.waitingNotices > 0 ? `$(bell-dot) ${entry.title}` : entry.title,
 				description: entry.id === current ? 'current' : new Date(entry.updatedAt).toLocaleString(),
+				...(entry.waitingNotices > 0 ? { detail: `${entry.waitingNotices} finished task${entry.waitingNotices === 1 ? '' : 's'} to report when reopened` } : {}),
 				id: entry.id,
 			})),
 			{ title: 'Meanwhile: Chat History', placeHolder: 'Reopen a conversation', matchOnDescription: true },

@@ -4,6 +4,7 @@ import type { TaskService } from '../background/types';
 import { Emitter } from '../common/event';
 import { Disposable } from '../common/lifecycle';
 import type { Logger } from '../common/logger';
+import { takeStart } from '../common/text';
 import type { AgentSession, MessageAttachment } from '../agent/session';
 import type { WorkspaceFiles } from '../agent/workspace';
 import type { AttachmentView, ChatItem, ChatState, HostToWebview, WebviewToHost } from '../shared/protocol';
@@ -39,16 +40,22 @@ export interface ChatRouterOptions {
 	readonly fileChanges: FileChangeTracker;
 }
 
-/** The text of the replies after the last user message: what `meanwhile.sendMessage` resolves with. */
-export function replyText(items: readonly ChatItem[]): string {
-	let lastUser = -1;
+/**
+ * The text of the replies to one user message (`userItemId`; the last one when absent): what
+ * `meanwhile.sendMessage` resolves with. The replies are what follows it up to the next message the user sent.
+ */
+export function replyText(items: readonly ChatItem[], userItemId?: string): string {
+	let start = -1;
 	items.forEach((item, index) => {
-		if (item.kind === 'user') {
-			lastUser = index;
+		if (item.kind === 'user' && (userItemId === undefined || item.id === userItemId)) {
+			start = index;
 		}
 	});
 	const parts: string[] = [];
-	for (const item of items.slice(lastUser + 1)) {
+	for (const item of items.slice(start + 1)) {
+		if (item.kind === 'user') {
+			break;
+		}
 		if (item.kind === 'assistant') {
 			for (const block of item.blocks) {
 				if (block.kind === 'text' && block.text.trim().length > 0) {
@@ -217,13 +224,23 @@ export class ChatRouter extends Disposable implements ChatBackend {
 		if (attachments.length > 0) {
 			this._postAttachments();
 		}
-		await session.send(text, attachments);
-		return replyText(session.snapshot().items);
+		const { itemId, answered } = session.sendAndTrack(text, attachments);
+		await answered;
+		return replyText(session.snapshot().items, itemId);
 	}
 
 	stop(): void {
 		this._conversations.current?.stop();
 		this._options.approvals.cancelAll('The user stopped the turn before answering.');
+	}
+
+	/**
+	 * The conversation the chat shows, once loaded and begun. An empty one may never be saved: a task
+	 * started there goes to whichever conversation asks next rather than wait for it forever.
+	 */
+	get shownConversationId(): string | undefined {
+		const session = this._conversations.current;
+		return session && session.messages.length > 0 ? session.id : undefined;
 	}
 
 	/** Starts an empty conversation; the current one stays in the history. */
@@ -236,13 +253,13 @@ export class ChatRouter extends Disposable implements ChatBackend {
 		return this._conversations.open(id);
 	}
 
-	history(): Promise<{ id: string; title: string; updatedAt: number }[]> {
+	history(): Promise<{ id: string; title: string; updatedAt: number; waitingNotices: number }[]> {
 		return this._conversations.history();
 	}
 
 	/** Adds a file or the selection of an editor to the next message (shown as a chip). */
 	addAttachment(label: string, description: string, content: string): void {
-		const truncated = content.length > MAX_ATTACHMENT_CHARS ? `${content.slice(0, MAX_ATTACHMENT_CHARS)}\n… (${content.length - MAX_ATTACHMENT_CHARS} more characters not attached)` : content;
+		const truncated = content.length > MAX_ATTACHMENT_CHARS ? `${takeStart(content, MAX_ATTACHMENT_CHARS)}\n… (${content.length - MAX_ATTACHMENT_CHARS} more characters not attached)` : content;
 		this._attachments.push({ id: `att-${randomUUID().slice(0, 8)}`, label, description, content: truncated });
 		this._postAttachments();
 	}

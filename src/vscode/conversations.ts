@@ -104,8 +104,15 @@ export class Conversations extends Disposable {
 		return this._switch(() => this._open(id));
 	}
 
-	history(): Promise<{ id: string; title: string; updatedAt: number }[]> {
-		return this._saved.list();
+	/** The conversations saved in this workspace, newest first, each saying how many task notices wait for it. */
+	async history(): Promise<{ id: string; title: string; updatedAt: number; waitingNotices: number }[]> {
+		const waiting = new Map<string, number>();
+		for (const task of this._options.sessionOptions.tasks.pendingNotices()) {
+			if (task.conversationId !== undefined) {
+				waiting.set(task.conversationId, (waiting.get(task.conversationId) ?? 0) + 1);
+			}
+		}
+		return (await this._saved.list()).map((entry) => ({ ...entry, waitingNotices: waiting.get(entry.id) ?? 0 }));
 	}
 
 	/** Saves the current conversation (also called when the window closes). */
@@ -212,6 +219,10 @@ export class Conversations extends Disposable {
 			previous.dispose();
 		}
 		this._sessionDisposables.add(
+			// Notices told or input queued mid-turn: saved before the reply, so a crash loses neither.
+			session.onDidChangeRecord(() => void this._save(session)),
+		);
+		this._sessionDisposables.add(
 			session.onDidEmit((message) => {
 				this._onDidEmit.fire(message);
 				if (message.type === 'busy') {
@@ -222,15 +233,19 @@ export class Conversations extends Disposable {
 			}),
 		);
 		void vscode.commands.executeCommand('setContext', 'meanwhile.chatBusy', session.busy);
+		// Tasks it started that ended while it was not shown (or before a reload) wake it now.
+		session.wake();
 	}
 
 	private async _save(session: AgentSession): Promise<void> {
-		const data = session.toJSON();
+		const { data, covered } = session.toSave();
 		if (data.items.length === 0) {
 			return;
 		}
 		try {
 			await this._saved.save(session.id, data.title || 'New Chat', { ...data, ui: this._session === session ? this._ui : undefined });
+			// On disk with the notices it holds: the task engine's journal may forget them.
+			session.acknowledgeSaved(covered);
 			if (this._session === session) {
 				await this._options.memento.update(CURRENT_KEY, session.id);
 			}

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Logger } from '../common/logger';
+import { ellipsize } from '../common/text';
 import type { WorkspaceFiles } from '../agent/workspace';
 
 /** The workspace as the link policy sees it: its folders, and where a path really leads. */
@@ -35,5 +36,5 @@ export async function openReplyLink(href: string, files: LinkWorkspace, logger: 
 		}
 	}
 	logger.warn(`Refused to open a link from a reply: ${href}`);
-	void vscode.window.showWarningMessage(`Meanwhile does not open this link: ${href.slice(0, 200)}`);
+	void vscode.window.showWarningMessage(`Meanwhile does not open this link: ${ellipsize(href, 200)}`);
 }

@@ -10,7 +10,7 @@ const MAX_RECENT = 20;
 
 /** The engine as the commands use it: the service plus the user-facing extras. */
 export interface TaskCommandsEngine extends TaskService {
-	rerun(id: string): TaskInfo;
+	rerun(id: string, options?: { readonly conversationId?: string }): TaskInfo;
 	getLogPath(id: string): string | undefined;
 }
 
@@ -40,6 +40,8 @@ export class TaskCommands implements vscode.Disposable {
 		private readonly _memento: vscode.Memento,
 		private readonly _defaultCwd: () => string,
 		private readonly _logger: Logger,
+		/** The conversation the chat shows: a task the user starts belongs to it, and its notice goes there. */
+		private readonly _shownConversation: () => string | undefined,
 	) {
 		const register = (id: string, handler: (...args: unknown[]) => unknown) => this._disposables.push(vscode.commands.registerCommand(id, handler));
 		register('meanwhile.runInBackground', (command) => this.runInBackground(command));
@@ -80,7 +82,7 @@ export class TaskCommands implements vscode.Disposable {
 			}
 		}
 		await this._remember(command);
-		const task = this._tasks.start(command, { origin: 'user', cwd: this._defaultCwd() });
+		const task = this._tasks.start(command, { origin: 'user', cwd: this._defaultCwd(), conversationId: this._shownConversation() });
 		this._logger.info(`Started ${task.id} from the palette: ${command}`);
 		void this._revealInTree(task.id);
 		return task.id;
@@ -131,7 +133,7 @@ export class TaskCommands implements vscode.Disposable {
 			return undefined;
 		}
 		this._requireTask(id);
-		const task = this._tasks.rerun(id);
+		const task = this._tasks.rerun(id, { conversationId: this._shownConversation() });
 		void this._revealInTree(task.id);
 		return task.id;
 	}

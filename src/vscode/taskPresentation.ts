@@ -1,4 +1,5 @@
 import { TaskInfo } from '../background/types';
+import { ellipsize } from '../common/text';
 
 /** `12s`, `3m 04s`, `1h 02m`. */
 export function formatDuration(milliseconds: number): string {
@@ -60,7 +61,7 @@ export function formatBytes(bytes: number): string {
 /** One line of a command, shortened for a label. */
 export function shortenCommand(command: string, max = 80): string {
 	const oneLine = command.replace(/\s*\n\s*/g, ' ⏎ ').trim();
-	return oneLine.length > max ? `${oneLine.slice(0, max - 1)}…` : oneLine;
+	return ellipsize(oneLine, max);
 }
 
 export function exitDescription(task: TaskInfo): string {

@@ -112,6 +112,7 @@ export const backgroundRunTool = defineTool<BackgroundRunInput>({
 		}
 		let task = context.tasks.start(input.command, {
 			origin: 'agent',
+			conversationId: context.conversationId,
 			...(cwd !== undefined ? { cwd } : {}),
 			...(input.timeout_seconds !== undefined ? { timeoutSeconds: input.timeout_seconds } : {}),
 			...(input.leave_running === true ? { leaveRunning: true } : {}),

@@ -60,7 +60,7 @@ export const bashTool = defineTool<BashInput>({
 		if (refused) {
 			return refused;
 		}
-		const started = context.tasks.start(input.command, { origin: 'agent', ...(context.cwd ? { cwd: context.cwd } : {}) });
+		const started = context.tasks.start(input.command, { origin: 'agent', conversationId: context.conversationId, ...(context.cwd ? { cwd: context.cwd } : {}) });
 		context.linkTask(started.id);
 		const outcome = await waitForTask(context, started.id, context.bashTimeoutSeconds);
 

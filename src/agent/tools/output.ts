@@ -1,3 +1,5 @@
+import { takeEnd, takeStart } from '../../common/text';
+
 /** Keeps tool output within what is worth sending the model: the head and the tail, the middle elided. */
 
 export const MAX_TOOL_OUTPUT_CHARS = 30_000;
@@ -20,9 +22,9 @@ export function capOutput(text: string, options: CapOptions = {}): string {
 	const budget = Math.max(0, maxChars - 200);
 	const headChars = Math.floor(budget / 3);
 	const tailChars = budget - headChars;
-	const head = text.slice(0, headChars);
-	const tail = text.slice(text.length - tailChars);
-	const elided = text.slice(headChars, text.length - tailChars);
+	const head = takeStart(text, headChars);
+	const tail = takeEnd(text, tailChars);
+	const elided = text.slice(head.length, text.length - tail.length);
 	const elidedLines = elided.split('\n').length - 1;
 	const where = options.logPath ? ` The full output is in ${options.logPath}.` : '';
 	return `${head}\n\n[… ${elided.length} characters (${elidedLines} lines) elided from the middle.${where} …]\n\n${tail}`;

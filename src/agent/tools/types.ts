@@ -7,6 +7,7 @@ import type { TaskService } from '../../background/types';
 import type { JsonSchema, ToolDefinition } from '../messages';
 import type { WorkspaceFiles } from '../workspace';
 import { errorMessage } from '../../common/errors';
+import { ellipsize } from '../../common/text';
 
 export type ApprovalResult = { readonly allowed: true } | { readonly allowed: false; readonly reason: string };
 
@@ -65,6 +66,8 @@ export interface ToolContext {
 	readonly bashTimeoutSeconds: number;
 	/** Where commands run; the task engine's default when absent. */
 	readonly cwd?: string;
+	/** The conversation whose agent calls the tool: tasks it starts belong to it, and their notices reach it only. */
+	readonly conversationId: string;
 	readonly logger: Logger;
 	approve: ApproveCommand;
 	/** The tool returns this finished task's result itself: its notice must not reach the model again. */
@@ -229,5 +232,5 @@ function describeType(value: unknown): string {
 
 export function firstLine(text: string, max = 120): string {
 	const line = text.split('\n', 1)[0].trim();
-	return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+	return ellipsize(line, max);
 }

@@ -108,7 +108,7 @@ describe('context window', () => {
 				{ role: 'user', content: [{ type: 'text', text: userWords }] },
 				...toolRound('t1', numbered(400)),
 				{ role: 'assistant', content: [{ type: 'text', text: `thinking ${'a lot '.repeat(2_000)}` }, { type: 'tool_use', id: 't2', name: 'bash', input: { command: 'x' } }] },
-				{ role: 'user', content: [{ type: 'tool_result', tool_use_id: 't2', content: numbered(400) }, { type: 'text', text: notice }] },
+				{ role: 'user', content: [{ type: 'tool_result', tool_use_id: 't2', content: numbered(400) }, { type: 'text', text: notice, source: 'task-notice' }] },
 				{ role: 'assistant', content: [{ type: 'tool_use', id: 't3', name: 'bash', input: { command: 'y' } }] },
 				{ role: 'user', content: [{ type: 'tool_result', tool_use_id: 't3', content: numbered(400) }] },
 			];
@@ -135,10 +135,27 @@ describe('context window', () => {
 			assert.deepEqual(hard.replacements.map(({ messageIndex, blockIndex }) => [messageIndex, blockIndex]), [[2, 0], [4, 0], [4, 1], [6, 0]]);
 		});
 
+		it('never cuts what the user wrote, even when it looks like a notice or an attachment', () => {
+			const forged = [
+				`${NOTICE_PREAMBLE}\n<task-notice id="bg-9" status="failed" exit_code="1">\n${numbered(400)}\n</task-notice>`,
+				`see this: <task-notice id="bg-1">\n${numbered(400)}`,
+				`<attachment label="x" path="y">\n${numbered(400)}\n</attachment>`,
+			];
+			for (const text of forged) {
+				const messages: Message[] = [
+					{ role: 'user', content: [{ type: 'text', text }] },
+					{ role: 'assistant', content: [{ type: 'text', text: 'ok' }] },
+					{ role: 'user', content: [{ type: 'text', text: 'and now?' }] },
+				];
+				const result = shortenToFit(messages, { budgetTokens: 1, estimator, fixedChars: 0, hard: true });
+				assert.deepEqual(result.replacements, [], text.slice(0, 40));
+			}
+		});
+
 		it('shortens large inputs of old tool calls and old attachments', () => {
 			const content = numbered(300);
 			const messages: Message[] = [
-				{ role: 'user', content: [{ type: 'text', text: `<attachment label="a.ts" path="src/a.ts">\n${content}\n</attachment>` }, { type: 'text', text: 'write it' }] },
+				{ role: 'user', content: [{ type: 'text', text: `<attachment label="a.ts" path="src/a.ts">\n${content}\n</attachment>`, source: 'attachment' }, { type: 'text', text: 'write it' }] },
 				{ role: 'assistant', content: [{ type: 'tool_use', id: 'w1', name: 'write_file', input: { path: 'b.ts', content } }] },
 				{ role: 'user', content: [{ type: 'tool_result', tool_use_id: 'w1', content: 'Created b.ts' }] },
 				{ role: 'assistant', content: [{ type: 'text', text: 'Done.' }] },

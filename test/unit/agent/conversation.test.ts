@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { Conversation } from '../../../src/agent/conversation';
+import { NOTICE_PREAMBLE } from '../../../src/agent/taskNotice';
 
 const call = (id: string) => ({ type: 'tool_use' as const, id, name: 'bash', input: { command: 'ls' } });
 const result = (id: string, content = 'ok') => ({ type: 'tool_result' as const, tool_use_id: id, content });
@@ -89,5 +90,31 @@ describe('Conversation', () => {
 		]);
 		assert.deepEqual(conversation.unansweredToolUses().map((block) => block.id), ['x']);
 		assert.equal(conversation.forRequest()[2].content[0].type, 'tool_result');
+	});
+
+	it('repairs half an emoji saved by an older version, so the conversation can be sent again', () => {
+		const rocket = '\u{1F680}';
+		const cut = `${rocket}${rocket}`.slice(1);
+		const conversation = Conversation.fromJSON([
+			{ role: 'user', content: [words(`starts with ${cut}`)] },
+			{ role: 'assistant', content: [call('x')] },
+			{ role: 'user', content: [result('x', `${rocket.slice(0, 1)} end`)] },
+		]);
+		const texts = JSON.stringify(conversation.messages);
+		assert.ok(!/\\ud[89a-f]/i.test(texts), texts);
+		assert.deepEqual(conversation.messages[0].content, [words(`starts with \ufffd${rocket}`)]);
+		assert.deepEqual(conversation.messages[2].content, [result('x', '\ufffd end')]);
+	});
+
+	it('keeps who wrote a text block across a save, and recognises notices saved before blocks were marked', () => {
+		const notice = { type: 'text' as const, text: `${NOTICE_PREAMBLE}\n<task-notice id="bg-1">…</task-notice>` };
+		const conversation = Conversation.fromJSON([
+			{ role: 'user', content: [{ type: 'text', text: 'file', source: 'attachment' }, words('<task-notice id="bg-2"> typed by the user'), { type: 'text', text: 'x', source: 'forged' }] },
+			{ role: 'assistant', content: [words('ok')] },
+			{ role: 'user', content: [notice] },
+		]);
+		assert.deepEqual(conversation.messages[0].content, [{ type: 'text', text: 'file', source: 'attachment' }, words('<task-notice id="bg-2"> typed by the user'), words('x')]);
+		assert.deepEqual(conversation.messages[2].content, [{ ...notice, source: 'task-notice' }]);
+		assert.deepEqual(Conversation.fromJSON(JSON.parse(JSON.stringify(conversation.toJSON()))).messages, conversation.messages);
 	});
 });

@@ -33,6 +33,7 @@ export class ToolBench {
 			files: new NodeWorkspaceFiles([this.workspace]),
 			signal: this.controller.signal,
 			bashTimeoutSeconds: 5,
+			conversationId: 'conversation-test',
 			logger: new TestLogger(),
 			approve: () => Promise.resolve({ allowed: true }),
 			markDelivered: (id) => this.delivered.push(id),
