@@ -88,6 +88,31 @@ describe('the agent in the extension host', () => {
 		assert.match(lastUserText(request), /status="succeeded"/);
 	});
 
+	it('tells a task started in one chat to that chat only, after New Chat, when Chat History reopens it', async () => {
+		const { tasks, chat } = await api();
+		await vscode.commands.executeCommand('meanwhile.newChat');
+		const marker = uniqueMarker();
+		fake.enqueue(toolUse('background_run', { command: `sleep 1; echo ${marker}-first-chat` }), text('Started it.'));
+		await vscode.commands.executeCommand<string>('meanwhile.sendMessage', 'Run it in the first chat');
+		const firstChat = chat.shownConversationId;
+		assert.ok(firstChat);
+		const task = await eventually(() => tasks.list().find((candidate) => candidate.command.includes(marker)), 'the agent task in the list');
+		assert.equal(task.conversationId, firstChat);
+		await vscode.commands.executeCommand('meanwhile.newChat');
+		await tasks.whenFinished(task.id);
+		fake.enqueue(text('Hello from the second chat.'));
+		await vscode.commands.executeCommand<string>('meanwhile.sendMessage', 'Something else');
+		assert.doesNotMatch(JSON.stringify(fake.requests.at(-1)?.body.messages), new RegExp(marker), 'the second chat is not told');
+		assert.ok((await chat.history()).some((entry) => entry.id === firstChat && entry.waitingNotices === 1), 'Chat History shows the first chat has news');
+		// Reopened, the first chat takes a turn on its own with the notice.
+		fake.setDefaultReply(text('Your first-chat task finished.'));
+		const before = fake.requests.length;
+		await chat.open(firstChat);
+		const request = await eventually(() => fake.requests.slice(before).find((candidate) => lastUserText(candidate).includes(`<task-notice id="${task.id}"`)), 'the notice in the first chat');
+		assert.match(JSON.stringify(request.body.messages), /Run it in the first chat/);
+		assert.equal(tasks.hasPendingNotices(), false);
+	});
+
 	it('shows a readable error with Set API Key when the key is refused, and keeps the conversation', async () => {
 		const { chat } = await api();
 		const before = (await chat.session()).snapshot().items.length;

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { FakeAnthropic, gated, text } from '../fixtures/fakeAnthropic';
+import { FakeAnthropic, gated, lastUserText, reply, text, textBlock, toolUseBlock } from '../fixtures/fakeAnthropic';
 import { screenshotOnFailure, sharedWorkbench, Workbench } from './workbench';
 
 describe('workbench: nothing is lost when the window reloads', function () {
@@ -96,5 +96,31 @@ describe('workbench: nothing is lost when the window reloads', function () {
 		await rowAfter.hover();
 		await rowAfter.getByRole('button', { name: 'Cancel Task' }).click();
 		await rowAfter.locator('.label-description', { hasText: /^cancelled/ }).waitFor({ timeout: 30_000 });
+	});
+
+	it('tells the agent once, in a turn of its own after the reload, that its task was stopped with the window', async () => {
+		const page = workbench!.page;
+		const chat = workbench!.chat();
+		fake.enqueue(
+			reply([textBlock('Starting the agent task.'), toolUseBlock('background_run', { command: 'sleep 300; echo agent-task-across-reload' })]),
+			text('Started it; it runs in the background.'),
+		);
+		const message = chat.getByRole('textbox', { name: 'Message' });
+		await message.fill('start a long agent task');
+		await message.press('Enter');
+		const card = chat.getByLabel('Tool: background_run').last();
+		await card.getByRole('button', { name: 'Run', exact: true }).click({ timeout: 30_000 });
+		await chat.getByText('Started it; it runs in the background.').waitFor({ timeout: 30_000 });
+		const row = page.locator('.pane-body .monaco-list-row', { hasText: 'agent-task-across-reload' }).first();
+		await row.locator('.label-description', { hasText: /^running/ }).waitFor({ timeout: 30_000 });
+
+		fake.enqueue(text('The reload stopped my task; starting it again is up to you.'));
+		await workbench!.reload();
+		await workbench!.openContainer();
+		await workbench!.chat().getByText('The reload stopped my task', { exact: false }).waitFor({ timeout: 60_000 });
+		const told = fake.requests.filter((request) => lastUserText(request).includes('<task-notice') && lastUserText(request).includes('agent-task-across-reload'));
+		assert.equal(told.length, 1, 'told exactly once');
+		assert.match(lastUserText(told[0]), /status="cancelled"/);
+		assert.match(lastUserText(told[0]), /reason: .*window/);
 	});
 });
