@@ -26,6 +26,8 @@ export class Workbench {
 		private readonly _browser: BrowserContext,
 		private readonly _stopServer: () => Promise<void>,
 		private readonly _marker: string,
+		/** Opened by {@link openSecondTab}: closing it closes the tab, not the browser and the server. */
+		private readonly _isTab = false,
 	) {}
 
 	static async open(options: WorkbenchOptions = {}): Promise<Workbench> {
@@ -77,15 +79,21 @@ export class Workbench {
 		// the click. The view's own focus command opens the container whatever the activity bar shows.
 		await this.page.locator('.activitybar [role="tab"][aria-label^="Meanwhile"], .activitybar a[aria-label^="Meanwhile"]').first().waitFor({ timeout: 30_000 });
 		// Right after a (re)load the workbench may still restore its layout and swallow the command: try again.
+		// The palette may not list the view's command yet either (the extension still activating): close it and try again.
 		for (let attempt = 0; ; attempt++) {
-			if (!(await chatHeader.isVisible())) {
-				await this.runCommand('Meanwhile: Focus on Chat View');
-			}
 			try {
+				if (!(await chatHeader.isVisible())) {
+					await this.runCommand('Meanwhile: Focus on Chat View', 10_000);
+				}
 				await chatHeader.waitFor({ timeout: 7_500 });
 				return;
 			} catch (error) {
-				if (attempt >= 3) {
+				if (await chatHeader.isVisible()) {
+					await this.page.keyboard.press('Escape');
+					return;
+				}
+				await this.page.keyboard.press('Escape');
+				if (attempt >= 5) {
 					throw error;
 				}
 			}
@@ -98,7 +106,7 @@ export class Workbench {
 	}
 
 	/** Runs a command from the palette by its title. */
-	async runCommand(title: string): Promise<void> {
+	async runCommand(title: string, timeoutMs = 30_000): Promise<void> {
 		const input = this.page.locator('.quick-input-widget input.input');
 		// A key press goes where the focus is: inside the chat webview it never reaches the workbench.
 		// Focus the editor area first, and try again if the palette did not open.
@@ -116,7 +124,7 @@ export class Workbench {
 		}
 		await input.fill(`>${title}`);
 		const row = this.page.locator('.quick-input-list .monaco-list-row').filter({ hasText: title }).first();
-		await row.waitFor();
+		await row.waitFor({ timeout: timeoutMs });
 		await input.press('Enter');
 	}
 
@@ -128,7 +136,22 @@ export class Workbench {
 		return file;
 	}
 
+	/**
+	 * A second browser tab on the same folder: in code-server, a second window with an extension host of its
+	 * own, sharing this one's workspace storage. Its close() closes the tab only.
+	 */
+	async openSecondTab(): Promise<Workbench> {
+		const page = await this._browser.newPage();
+		await page.goto(this.page.url());
+		await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+		return new Workbench(page, this.workspace, this.runDir, this._browser, () => page.close(), this._marker, true);
+	}
+
 	async close(): Promise<void> {
+		if (this._isTab) {
+			await this._stopServer().catch(() => undefined);
+			return;
+		}
 		await this._browser.close().catch(() => undefined);
 		await this._stopServer();
 		killMarkedProcesses('MEANWHILE_TEST_MARKER', this._marker);
