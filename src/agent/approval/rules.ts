@@ -81,7 +81,8 @@ export function couldMatchRule(pattern: string, rule: string, unknownPart: strin
 	const compiledRule = compiled(rule);
 	switch (compiledRule.kind) {
 		case 'prefix':
-			return globCouldStartWith(normalizeWhitespace(pattern), compiledRule.prefix, unknownPart);
+			// A word that is all unknown may be empty, and then bash drops it with its blank: `$x rm` can run `rm`.
+			return globCouldStartWith(normalizeWhitespace(pattern).split(`${unknownPart} `).join(unknownPart), compiledRule.prefix, unknownPart);
 		case 'regex':
 			return ['', ' '].some((stand) => compiledRule.regex.test(normalizeWhitespace(pattern.split(unknownPart).join(stand))));
 		case 'invalid':

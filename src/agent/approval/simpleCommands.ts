@@ -115,7 +115,9 @@ export class SimpleCommands {
 			if (first.text === 'time' && pipelineStart) {
 				// The `time` keyword (a pipeline's first word) times the command after it, and is no program:
 				// the command is checked as written without it. Elsewhere `time` is the program /usr/bin/time.
-				const keyword = words[1]?.text === '-p' ? 2 : 1;
+				// bash reads `-p` after it, and then `--`, as part of the keyword.
+				let keyword = words[1]?.text === '-p' ? 2 : 1;
+				keyword += words[keyword]?.text === '--' ? 1 : 0;
 				const skipped = new Set(words.slice(0, keyword).map((word) => word.pieces[0].start));
 				words = words.slice(keyword);
 				elements.splice(0, elements.length, ...elements.filter((element) => !skipped.has(element.start)));
@@ -212,7 +214,7 @@ export class SimpleCommands {
 			if (subscript !== undefined && !/^\s*[0-9]+\s*$/.test(subscript)) {
 				this.findings.ask(subscriptReason(assignment));
 			}
-			const reason = assignmentAsks(assignment, words.length > 0);
+			const reason = assignmentAsks(assignment);
 			if (reason !== undefined) {
 				this.findings.ask(reason);
 			}

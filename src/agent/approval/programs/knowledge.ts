@@ -59,8 +59,9 @@ export interface ProgramVerdict {
 	/** The indexes of the arguments that are files whose contents it reads (judged against the workspace). */
 	readonly reads?: readonly number[];
 	/**
-	 * Its arguments as it reads them once options that change nothing the rules care about are set aside
-	 * (`git --no-pager log -5` → `log -5`, `git -C . push` → `push`): allow and deny rules match this form too.
+	 * Its arguments, as written, once the options that come before what the rules care about are set aside
+	 * (`git --no-pager log -5` → `log -5`, `git -C . push` → `push`): allow and deny rules match this form
+	 * too, so the options set aside must be harmless or ask on their own.
 	 */
 	readonly canonical?: readonly string[];
 }
