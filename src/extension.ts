@@ -69,7 +69,7 @@ export function activate(context: vscode.ExtensionContext): MeanwhileApi {
 	subscriptions.push(apiKey);
 	// The shell parsers' WebAssembly (tree-sitter-bash, mvdan/sh) is copied next to the bundle by the build; loaded on the first command.
 	const parser = createCommandParser({ wasmDir: __dirname });
-	const approvals = new ApprovalService((command, settings) => evaluateCommand(command, settings, parser), logger);
+	const approvals = new ApprovalService((command, settings) => evaluateCommand(command, { ...settings, workspaceFolders: workspaceRoots() }, parser), logger);
 	subscriptions.push(approvals);
 	const fileChanges = new FileChangeTracker();
 	subscriptions.push(fileChanges, vscode.workspace.registerTextDocumentContentProvider(BEFORE_SCHEME, fileChanges));

@@ -15,6 +15,7 @@
  */
 import { defaultCommandParser, ShellParseError, type CommandParser, type ShellStatement, type SyntaxNode } from './commandParser';
 import { confirm, type Probe } from './confirm';
+import type { FileRead, FileWrite } from './fileAccess';
 import { Findings } from './findings';
 import { knownPrograms } from './programs/registry';
 import { byteTable, descendants, namedChildren, shorten, skippedText, UnsupportedSyntaxError } from './syntax';
@@ -32,6 +33,23 @@ export interface SubCommand {
 	 * command as written. Deny rules are checked against both.
 	 */
 	readonly wrapper?: string;
+	/**
+	 * The program and its arguments as written, without the assignments and redirections of `text`
+	 * (`CI=true npm test >log` → `npm test`): allow rules match either. What assignments and redirections
+	 * do is judged on its own (hijacking variables, writes, reads).
+	 */
+	readonly bare?: string;
+	/**
+	 * Further forms deny rules are checked against: the command as the program reads it once its global
+	 * options are set aside (`git -C . push` → `git push`, `busybox rm x` → `rm x`).
+	 */
+	readonly deniable?: readonly string[];
+	/**
+	 * Set when a word is not a fixed string (`git pu$9sh`, `$cmd -rf x`): the command with each part
+	 * known only when it runs written as {@link unknownPart}. A deny rule that any value of those parts
+	 * would match denies.
+	 */
+	readonly pattern?: string;
 }
 
 export type CommandAnalysis =
@@ -40,6 +58,10 @@ export type CommandAnalysis =
 			readonly subCommands: readonly SubCommand[];
 			/** Why this line must always ask (constructs whose effect the line does not show); empty if none. */
 			readonly alwaysAsk: readonly string[];
+			/** Files redirections write (`/dev/null` and descriptor duplication are no writes). */
+			readonly writes: readonly FileWrite[];
+			/** Files whose contents the line reads, to be judged against the workspace. */
+			readonly reads: readonly FileRead[];
 	  }
 	| { readonly ok: false; readonly reason: string };
 
@@ -56,7 +78,7 @@ export async function analyzeCommand(line: string, parser: CommandParser = defau
 		if (difference !== undefined) {
 			return { ok: false, reason: `could not parse: mvdan/sh reads ${difference} otherwise than tree-sitter-bash` };
 		}
-		return { ok: true, subCommands: analysis.subCommands, alwaysAsk: analysis.alwaysAsk };
+		return { ok: true, subCommands: analysis.subCommands, alwaysAsk: analysis.alwaysAsk, writes: analysis.writes, reads: analysis.reads };
 	} catch (error) {
 		// Whatever went wrong (even a bug of ours), the line is not understood, so it asks: never throw.
 		const known = error instanceof ShellParseError || error instanceof UnsupportedSyntaxError;
@@ -88,7 +110,14 @@ function analyzeTree(line: string, root: SyntaxNode, parseMore: (text: string) =
 	const findings = new Findings();
 	const walker = new Walker(findings, parseMore, dashes, knownPrograms());
 	statements.forEach((statement) => walker.statement(statement));
-	return { ok: true, subCommands: findings.subCommands, alwaysAsk: [...new Set(findings.alwaysAsk)], probes: findings.probes };
+	return {
+		ok: true,
+		subCommands: findings.subCommands,
+		alwaysAsk: [...new Set(findings.alwaysAsk)],
+		writes: findings.writes,
+		reads: findings.reads,
+		probes: findings.probes,
+	};
 }
 
 /**

@@ -10,6 +10,9 @@ import type { ExpandedNode } from './redirects';
 import { expressionTypes, fieldChildren, hasHiddenExpansion, namedChildren, shorten, skippedText, UnsupportedSyntaxError, withoutEscapes } from './syntax';
 import { operand, partOf, quotedText, unquotedWord, type WordContext } from './words';
 
+/** Names of variables that hold secrets by their look: `GITHUB_TOKEN`, `AWS_SECRET_ACCESS_KEY`, `DB_PASSWORD`. */
+const secretName = /TOKEN|KEY|SECRET|PASSWORD|PASSWD|CREDENTIAL|PRIVATE|AUTH/i;
+
 export class WordWalker implements OperandWalk {
 	readonly arithmetic: Arithmetic;
 
@@ -105,6 +108,8 @@ export class WordWalker implements OperandWalk {
 				}
 				return;
 			case 'simple_expansion':
+				this.secret(node);
+				return;
 			case 'variable_name':
 			case 'special_variable_name':
 			case 'test_operator':
@@ -183,7 +188,16 @@ export class WordWalker implements OperandWalk {
 	}
 
 	/** `${…}`: what bash evaluates as arithmetic or code in it asks; its operands are words. */
+	/** `$NAME` or `${NAME…}` of a variable whose name looks like a secret's: printing it would hand the secret over. */
+	private secret(node: SyntaxNode): void {
+		const name = namedChildren(node).find((child) => child.type === 'variable_name')?.text;
+		if (name !== undefined && secretName.test(name)) {
+			this.findings.ask(`expands $${name}, which looks like a secret`);
+		}
+	}
+
 	private expansion(node: SyntaxNode, context: WordContext): void {
+		this.secret(node);
 		const children = fieldChildren(node);
 		const text = node.text;
 		if (children[1]?.node.type === '!') {

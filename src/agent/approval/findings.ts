@@ -5,6 +5,7 @@
  */
 import type { SubCommand } from './analyze';
 import type { Probe } from './confirm';
+import type { FileRead, FileWrite } from './fileAccess';
 import { UnsupportedSyntaxError } from './syntax';
 
 /** How deep the walk may go (statements, words, expansions); deeper lines ask. */
@@ -14,10 +15,30 @@ export class Findings {
 	private readonly found: SubCommand[] = [];
 	private readonly reasons: string[] = [];
 	private readonly pieces: Probe[] = [];
+	private readonly written: FileWrite[] = [];
+	private readonly readFiles: FileRead[] = [];
 	private depth = 0;
 
 	get subCommands(): readonly SubCommand[] {
 		return this.found;
+	}
+
+	/** The files redirections write, in the order found. */
+	get writes(): readonly FileWrite[] {
+		return this.written;
+	}
+
+	/** The files whose contents commands read, in the order found. */
+	get reads(): readonly FileRead[] {
+		return this.readFiles;
+	}
+
+	write(write: FileWrite): void {
+		this.written.push(write);
+	}
+
+	read(read: FileRead): void {
+		this.readFiles.push(read);
 	}
 
 	/** Why the line must always ask, in the order found; may repeat. */

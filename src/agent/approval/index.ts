@@ -20,5 +20,6 @@
 export { analyzeCommand, type CommandAnalysis, type SubCommand } from './analyze';
 export { createCommandParser, defaultCommandParser, ShellParseError, type CommandParser, type CommandParserOptions, type ShellStatement, type SyntaxNode } from './commandParser';
 export { evaluateCommand, type ApprovalDecision, type ApprovalMode, type ApprovalPolicy } from './evaluate';
+export type { FileRead, FileWrite } from './fileAccess';
 export { allowsAnyLine, matchesRule, validateRules, type RuleProblem } from './rules';
 export { suggestRule } from './suggest';

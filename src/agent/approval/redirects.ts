@@ -23,10 +23,19 @@ export interface RedirectParts {
 	readonly words: SyntaxNode[];
 	/** What tree-sitter-bash hangs on a here-document's redirection: `cat <<EOF | grep x && …`. */
 	readonly trailing: SyntaxNode[];
+	/** The redirections to or from a file or descriptor (not here-documents or here-strings). */
+	readonly files: FileRedirect[];
+}
+
+/** A redirection whose target names a file or a descriptor: `2>>log`, `<in`, `>&2`. */
+export interface FileRedirect {
+	readonly descriptor: string;
+	readonly operator: string;
+	readonly target: SyntaxNode;
 }
 
 export function redirectParts(redirect: SyntaxNode): RedirectParts {
-	const parts: RedirectParts = { texts: [], expanded: [], words: [], trailing: [] };
+	const parts: RedirectParts = { texts: [], expanded: [], words: [], trailing: [], files: [] };
 	collectRedirect(redirect, parts);
 	return parts;
 }
@@ -65,6 +74,9 @@ function collectRedirect(redirect: SyntaxNode, parts: RedirectParts): void {
 	// `> >(cat)` must not read as `>>(cat)`.
 	const space = target !== undefined && /^[<>]\(/.test(target.text) ? ' ' : '';
 	parts.texts.push(`${descriptor}${operator}${space}${target?.text ?? ''}`);
+	if (redirect.type === 'file_redirect' && target !== undefined) {
+		parts.files.push({ descriptor, operator, target });
+	}
 	nested.forEach((child) => collectRedirect(child, parts));
 }
 

@@ -73,6 +73,68 @@ export function matchesRule(text: string, rule: string): boolean {
 }
 
 /**
+ * Whether `rule` could match some value of `pattern`, a sub-command's text in which {@link unknownPart}
+ * stands for text known only when the line runs (any text, spaces included). Exact for a prefix rule; a
+ * regular expression is tried with the unknown parts as nothing and as one space.
+ */
+export function couldMatchRule(pattern: string, rule: string, unknownPart: string): boolean {
+	const compiledRule = compiled(rule);
+	switch (compiledRule.kind) {
+		case 'prefix':
+			// A word that is all unknown may be empty, and then bash drops it with its blank: `$x rm` can run `rm`.
+			return globCouldStartWith(normalizeWhitespace(pattern).split(`${unknownPart} `).join(unknownPart), compiledRule.prefix, unknownPart);
+		case 'regex':
+			return ['', ' '].some((stand) => compiledRule.regex.test(normalizeWhitespace(pattern.split(unknownPart).join(stand))));
+		case 'invalid':
+			return false;
+	}
+}
+
+/** Whether some value of `pattern` is `prefix` or starts with `prefix` and a space. */
+function globCouldStartWith(pattern: string, prefix: string, unknownPart: string): boolean {
+	// reach[i][j]: the pattern from i can produce the prefix from j onwards (and then end or go on with a space).
+	const columns = prefix.length + 1;
+	const reach = new Uint8Array((pattern.length + 1) * columns);
+	for (let i = pattern.length; i >= 0; i--) {
+		for (let j = prefix.length; j >= 0; j--) {
+			let value: boolean;
+			if (j === prefix.length) {
+				value = i === pattern.length || pattern[i] === ' ' || pattern[i] === unknownPart;
+			} else if (i === pattern.length) {
+				value = false;
+			} else if (pattern[i] === unknownPart) {
+				value = reach[(i + 1) * columns + j] === 1 || reach[i * columns + j + 1] === 1;
+			} else {
+				value = pattern[i] === prefix[j] && reach[(i + 1) * columns + j + 1] === 1;
+			}
+			reach[i * columns + j] = value ? 1 : 0;
+		}
+	}
+	return reach[0] === 1;
+}
+
+/**
+ * Whether `rule` matches any reading of a line that could not be parsed: a prefix rule, the words from
+ * any word of the line on (quotes removed, operators taken as separators); a regular expression, each
+ * part of the line between operators.
+ */
+export function couldMatchUnreadLine(line: string, rule: string): boolean {
+	const compiledRule = compiled(rule);
+	const plain = line.replace(/['"\\]/g, '');
+	switch (compiledRule.kind) {
+		case 'prefix': {
+			const words = plain.split(/[\s;&|(){}<>`$]+/).filter((word) => word.length > 0);
+			const wanted = compiledRule.prefix.split(' ');
+			return words.some((_word, start) => wanted.every((word, index) => words[start + index] === word));
+		}
+		case 'regex':
+			return [line, ...plain.split(/[;&|(){}`\n]|\$\(/)].some((part) => compiledRule.regex.test(normalizeWhitespace(part)));
+		case 'invalid':
+			return false;
+	}
+}
+
+/**
  * Whether `rule` is a regular expression that allows any line, such as `/.*\/`: it must match all of
  * `line` and, so that a rule written for certain lines (`/^npm .*\/`) does not count, also a lone U+0001.
  */

@@ -13,9 +13,10 @@ import type { Findings } from './findings';
 import type { Argument } from './programs/knowledge';
 import type { ProgramRegistry } from './programs/registry';
 import { assignmentAsks } from './programs/variables';
-import { redirectParts, type ExpandedNode } from './redirects';
+import { judgeRedirects } from './fileAccess';
+import { redirectParts, type ExpandedNode, type FileRedirect } from './redirects';
 import { descendants, expressionTypes, fieldChildren, isPattern, namedChildren, shorten, staticValue, UnsupportedSyntaxError } from './syntax';
-import { assignmentValue, joinAdjacent, operand, pieceOf, unquotedWord, wordOf, wordValue, type Word, type WordPiece } from './words';
+import { assignmentValue, fixedValue, joinAdjacent, operand, patternOf, pieceOf, unquotedWord, wordOf, wordValue, type Word, type WordPiece } from './words';
 
 /** What the simple commands need of the walk of statements. */
 export interface StatementWalk {
@@ -59,8 +60,10 @@ export class SimpleCommands {
 		const redirects: string[] = [];
 		const trailing: SyntaxNode[] = [];
 		const expanded: ExpandedNode[] = [];
+		const files: FileRedirect[] = [];
 		const addRedirect = (redirect: SyntaxNode) => {
 			const parts = redirectParts(redirect);
+			files.push(...parts.files);
 			redirects.push(...parts.texts);
 			elements.push({ start: redirect.startIndex, text: parts.texts.join(' ') });
 			expanded.push(...parts.expanded);
@@ -112,7 +115,9 @@ export class SimpleCommands {
 			if (first.text === 'time' && pipelineStart) {
 				// The `time` keyword (a pipeline's first word) times the command after it, and is no program:
 				// the command is checked as written without it. Elsewhere `time` is the program /usr/bin/time.
-				const keyword = words[1]?.text === '-p' ? 2 : 1;
+				// bash reads `-p` after it, and then `--`, as part of the keyword.
+				let keyword = words[1]?.text === '-p' ? 2 : 1;
+				keyword += words[keyword]?.text === '--' ? 1 : 0;
 				const skipped = new Set(words.slice(0, keyword).map((word) => word.pieces[0].start));
 				words = words.slice(keyword);
 				elements.splice(0, elements.length, ...elements.filter((element) => !skipped.has(element.start)));
@@ -123,6 +128,8 @@ export class SimpleCommands {
 				}
 			}
 		}
+		const within = elements.map((element) => element.text).join(' ');
+		judgeRedirects(this.findings, files, words.length > 0 ? { within, bare: words.map((word) => word.text).join(' ') } : undefined);
 		this.simple(
 			assignmentTexts,
 			words,
@@ -207,7 +214,7 @@ export class SimpleCommands {
 			if (subscript !== undefined && !/^\s*[0-9]+\s*$/.test(subscript)) {
 				this.findings.ask(subscriptReason(assignment));
 			}
-			const reason = assignmentAsks(assignment, words.length > 0);
+			const reason = assignmentAsks(assignment);
 			if (reason !== undefined) {
 				this.findings.ask(reason);
 			}
@@ -244,8 +251,10 @@ export class SimpleCommands {
 		const redirects: string[] = [];
 		const trailing: SyntaxNode[] = [];
 		const extraWords: Word[] = [];
+		const files: FileRedirect[] = [];
 		for (const redirect of extraRedirects) {
 			const parts = redirectParts(redirect);
+			files.push(...parts.files);
 			this.words.redirectTargets(parts.expanded);
 			parts.words.forEach((word) => {
 				this.words.shellWord(word);
@@ -256,6 +265,8 @@ export class SimpleCommands {
 		}
 		const allWords = [...words, ...extraWords];
 		const command: SimpleCommand = { assignments: [], words: allWords, redirects, elements: [...allWords.map((word) => word.text), ...redirects] };
+		const bare = allWords.map((word) => word.text).join(' ');
+		judgeRedirects(this.findings, files, { within: command.elements.join(' '), bare });
 		this.run(command, allWords, undefined);
 		trailing.forEach((statement) => this.statements.trailingStatement(statement));
 	}
@@ -273,29 +284,38 @@ export class SimpleCommands {
 			wrapper === undefined
 				? command.elements.join(' ')
 				: [...command.assignments, ...extraAssignments, ...words.map((word) => word.text), ...command.redirects].join(' ');
-		const subCommand: SubCommand = { text, name: name ?? first.text, args, ...(wrapper !== undefined ? { wrapper } : {}) };
-		if (name === undefined) {
-			this.findings.record(subCommand);
-			this.findings.ask(`the program name comes from an expansion: \`${shorten(first.text)}\``);
-			return;
-		}
-		if (first.pieces.some(({ node }) => node !== undefined && node.isNamed && isPattern(node))) {
-			this.findings.record(subCommand);
-			this.findings.ask(`the program name is a pattern: \`${shorten(first.text)}\``);
+		const pattern = words.every((word) => fixedValue(word) !== undefined) ? {} : { pattern: words.map(patternOf).join(' ') };
+		const subCommand = (bare: readonly string[]): SubCommand => ({
+			text,
+			name: name ?? first.text,
+			args,
+			bare: bare.join(' '),
+			...(wrapper !== undefined ? { wrapper } : {}),
+			...pattern,
+		});
+		const asWritten = words.map((word) => word.text);
+		if (name === undefined || first.pieces.some(({ node }) => node !== undefined && node.isNamed && isPattern(node))) {
+			this.findings.record(subCommand(asWritten));
+			const how = name === undefined ? 'is known only when the line runs' : 'is a pattern matched against file names';
+			this.findings.ask(`the program's name ${how}: \`${shorten(first.text)}\``);
 			return;
 		}
 		const program = name.slice(name.lastIndexOf('/') + 1);
 		const whole = wrapper ?? text;
 		const verdict = this.programs.judge({ program, args: rest.map(argumentOf) });
 		verdict.asks?.forEach((reason) => this.findings.ask(reason));
+		for (const index of verdict.reads ?? []) {
+			const word = rest[index];
+			this.findings.read({ path: wordValue(word), fixed: word.value !== undefined, by: `\`${program}\`` });
+		}
 		const wrapped = verdict.wraps;
 		if (wrapped !== undefined && wrapped.start < rest.length) {
 			// Assignments given to an outer wrapper (`env A=1 timeout 5 …`) reach the command it runs.
 			this.run(command, rest.slice(wrapped.start), whole, [...extraAssignments, ...(wrapped.assignments ?? [])]);
 		} else if (verdict.wholeIsTheCommand === true) {
-			this.findings.record({ text: whole, name: program, args });
+			this.findings.record({ text: whole, name: program, args, bare: whole, ...pattern });
 		} else {
-			this.findings.record(subCommand);
+			this.findings.record(subCommand(verdict.canonical === undefined ? asWritten : [first.text, ...verdict.canonical]));
 		}
 		for (const inner of verdict.runs ?? []) {
 			this.findings.ask(inner.reason);
@@ -307,7 +327,7 @@ export class SimpleCommands {
 }
 
 function argumentOf(word: Word): Argument {
-	return { text: word.text, value: wordValue(word), literal: word.value !== undefined };
+	return { text: word.text, value: wordValue(word), literal: fixedValue(word) !== undefined };
 }
 
 /** A test expression's operands and operators in order (`-f`, `a`, `=`, `"$b"` …), without its nesting. */

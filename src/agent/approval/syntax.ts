@@ -94,6 +94,48 @@ function unescapeDoubleQuoted(text: string): string {
 	return text.replace(/\\([$`"\\\n])/g, (_match, character: string) => (character === '\n' ? '' : character));
 }
 
+const ansiCEscapes: Readonly<Record<string, string>> = { a: '\x07', b: '\b', e: '\x1b', E: '\x1b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v', '\\': '\\', "'": "'", '"': '"', '?': '?' };
+
+/**
+ * The value of the inside of `$'…'` as bash decodes it; undefined for an escape whose value is not worked
+ * out here (`\c`, a code point past U+10FFFF, a NUL, which ends the string in bash).
+ */
+function ansiCValue(inside: string): string | undefined {
+	let value = '';
+	for (let index = 0; index < inside.length; index++) {
+		const character = inside[index];
+		if (character !== '\\') {
+			value += character;
+			continue;
+		}
+		const next = inside.charAt(index + 1);
+		const rest = inside.slice(index + 1);
+		const numeric = /^([0-7]{1,3})/.exec(rest) ?? /^x([0-9a-fA-F]{1,2})/.exec(rest) ?? /^u([0-9a-fA-F]{1,4})/.exec(rest) ?? /^U([0-9a-fA-F]{1,8})/.exec(rest);
+		if (numeric) {
+			const code = parseInt(numeric[1], /^[0-7]/.test(next) ? 8 : 16);
+			if (code === 0 || code > 0x10ffff) {
+				return undefined;
+			}
+			// `\xHH` and octal escapes give a byte; a byte past ASCII is no character of its own: not worked out.
+			if (code > 0x7f && (next === 'x' || /^[0-7]/.test(next))) {
+				return undefined;
+			}
+			value += String.fromCodePoint(code);
+			index += numeric[0].length;
+		} else if (next in ansiCEscapes) {
+			value += ansiCEscapes[next];
+			index++;
+		} else if (next === 'c' || next === '') {
+			return undefined;
+		} else {
+			// An unknown escape is kept as written.
+			value += `\\${next}`;
+			index++;
+		}
+	}
+	return value;
+}
+
 /** Tokens tree-sitter-bash gives as words of commands that are their own text (`$`, `==`, `=~`). */
 function isToken(node: SyntaxNode): boolean {
 	return !node.isNamed;
@@ -116,11 +158,9 @@ export function staticValue(node: SyntaxNode): string | undefined {
 			return node.text;
 		case 'raw_string':
 			return node.text.slice(1, -1);
-		case 'ansi_c_string': {
-			// `$'…'` with a backslash escape: its value is not worked out here.
-			const inside = node.text.slice(2, -1);
-			return inside.includes('\\') ? undefined : inside;
-		}
+		case 'ansi_c_string':
+			// `$'-\x65xec'` is `-exec`: its value decides as much as a plain word's.
+			return ansiCValue(node.text.slice(2, -1));
 		case 'string': {
 			const inside = node.text.slice(1, -1);
 			if (namedChildren(node).some((child) => child.type !== 'string_content') || hasHiddenExpansion(inside, true)) {

@@ -8,6 +8,7 @@
  */
 import type { SyntaxNode } from './commandParser';
 import { WordWalker } from './expansions';
+import { judgeRedirects } from './fileAccess';
 import type { Findings } from './findings';
 import type { ProgramRegistry } from './programs/registry';
 import { redirectParts } from './redirects';
@@ -59,6 +60,7 @@ export class Walker implements StatementWalk {
 	compoundRedirects(redirects: readonly SyntaxNode[]): void {
 		for (const redirect of redirects) {
 			const parts = redirectParts(redirect);
+			judgeRedirects(this.findings, parts.files);
 			this.words.redirectTargets(parts.expanded);
 			parts.words.forEach((word) => this.words.shellWord(word));
 			parts.trailing.forEach((statement) => this.trailingStatement(statement));

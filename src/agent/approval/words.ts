@@ -4,7 +4,7 @@
  * {@link staticValue}), and the context a word is read in.
  */
 import type { SyntaxNode } from './commandParser';
-import { staticValue } from './syntax';
+import { isPattern, namedChildren, staticValue } from './syntax';
 
 export interface WordContext {
 	/** Inside double quotes or an expanded here-document, where `'` quotes nothing and `<(` is text. */
@@ -69,6 +69,30 @@ export function joinAdjacent(pieces: readonly WordPiece[]): Word[] {
 		words.push({ pieces: group, text: group.map((piece) => piece.text).join(''), value });
 	}
 	return words;
+}
+
+/** Stands in a sub-command's pattern for a part of a word known only when the line runs: any text, spaces included. */
+export const unknownPart = '\u0000';
+
+/** The word's value when it is a fixed string: no expansion, and no pattern bash would match against files. */
+export function fixedValue(word: Word): string | undefined {
+	return word.value !== undefined && word.pieces.every(({ node }) => node === undefined || !isPattern(node)) ? word.value : undefined;
+}
+
+/** The word with each part known only when the line runs (an expansion, a pattern) as {@link unknownPart}. */
+export function patternOf(word: Word): string {
+	return word.pieces.map(({ node, value }) => (node === undefined ? (value ?? unknownPart) : nodePattern(node))).join('');
+}
+
+function nodePattern(node: SyntaxNode): string {
+	switch (node.type) {
+		case 'concatenation':
+			return namedChildren(node).map(nodePattern).join('');
+		case 'string':
+			return namedChildren(node).length === 0 ? (staticValue(node) ?? unknownPart) : namedChildren(node).map((child) => (child.type === 'string_content' ? child.text : nodePattern(child))).join('');
+		default:
+			return isPattern(node) ? unknownPart : (staticValue(node) ?? unknownPart);
+	}
 }
 
 /** The word's value (quotes removed) when static, else its text. */

@@ -6,7 +6,7 @@
  */
 import { arrayElement } from '../arithmetic';
 import type { ProgramKnowledge, ProgramVerdict } from './knowledge';
-import { settingAsks } from './variables';
+import { environmentAsks } from './variables';
 
 /** Builtins that set variables from `NAME=value` arguments. */
 const declarationNames = new Set(['export', 'declare', 'typeset', 'readonly', 'local']);
@@ -18,13 +18,18 @@ export const declarations: ProgramKnowledge = {
 		if (args.some(({ value }) => arrayElement.test(value))) {
 			asks.push(`\`${program}\` is given an array element, whose subscript bash evaluates as code`);
 		}
-		if (declarationNames.has(program)) {
-			for (const { value } of args) {
-				const variable = /^([A-Za-z_][A-Za-z0-9_]*)\+?=/.exec(value)?.[1];
-				const reason = variable === undefined ? undefined : settingAsks(variable);
-				if (reason !== undefined) {
-					asks.push(reason);
-				}
+		// The variables it sets: `NAME=value` of a declaration, the names `read` and `mapfile` fill, `printf -v NAME`.
+		const names = declarationNames.has(program)
+			? args.map(({ value }) => /^([A-Za-z_][A-Za-z0-9_]*)\+?=/.exec(value)?.[1])
+			: program === 'read' || program === 'mapfile' || program === 'readarray' || program === 'getopts'
+				? args.map(({ value }) => value)
+				: program === 'printf'
+					? args.map(({ value }, index) => (args[index - 1]?.value === '-v' ? value : /^-v(.+)$/.exec(value)?.[1]))
+					: [];
+		for (const name of names) {
+			const reason = name === undefined ? undefined : environmentAsks(name);
+			if (reason !== undefined) {
+				asks.push(reason);
 			}
 		}
 		return { asks };

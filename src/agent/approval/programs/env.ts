@@ -1,11 +1,14 @@
 /**
  * `env`: runs the command after its options and `NAME=value` assignments, which that command receives.
+ * `-C`/`--chdir` runs it in another folder (where the files a rule expects are not), and an assignment of
+ * a variable that changes what programs load (`HOME`, `NODE_OPTIONS`, …) changes what it does: both ask.
  * An option it does not know (`-S` splits a string into a command) hides which command runs: it asks.
  */
 import type { ProgramKnowledge, ProgramVerdict } from './knowledge';
+import { environmentAsks } from './variables';
 
 /** Options that take no value. */
-const flags = new Set(['-', '-i', '--ignore-environment', '-0', '--null', '-v']);
+const flags = new Set(['-', '-i', '--ignore-environment', '-0', '--null', '-v', '--debug']);
 /** Options that take the next argument as their value. */
 const optionsWithValue = new Set(['-u', '--unset', '-C', '--chdir']);
 
@@ -13,11 +16,22 @@ export const env: ProgramKnowledge = {
 	programs: ['env'],
 	judge({ args }): ProgramVerdict {
 		const assignments: string[] = [];
+		const asks: string[] = [];
 		let index = 0;
 		for (; index < args.length; index++) {
-			const value = args[index].value;
+			const { value, literal, text } = args[index];
+			if (!literal && !/^[A-Za-z_][A-Za-z0-9_]*=/.test(text)) {
+				return { asks: [...asks, `\`env\` is given \`${text}\`, known only when the line runs: it could be an option such as -S`], wholeIsTheCommand: true };
+			}
+			if (value === '--') {
+				index++;
+				break;
+			}
 			if (flags.has(value)) {
 				continue;
+			}
+			if (value === '-C' || value === '--chdir' || value.startsWith('--chdir=') || /^-C./.test(value)) {
+				asks.push('`env -C` runs the command in another folder');
 			}
 			if (optionsWithValue.has(value)) {
 				index++;
@@ -27,14 +41,19 @@ export const env: ProgramKnowledge = {
 				continue;
 			}
 			if (value.startsWith('-')) {
-				return { asks: [`\`env ${value}\` hides which command runs`], wholeIsTheCommand: true };
+				return { asks: [...asks, `\`env ${value}\` hides which command runs`], wholeIsTheCommand: true };
 			}
 			if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(value)) {
-				assignments.push(args[index].text);
+				assignments.push(text);
+				const reason = environmentAsks(value.slice(0, value.indexOf('=')));
+				if (reason !== undefined) {
+					asks.push(reason);
+				}
 				continue;
 			}
 			break;
 		}
-		return index >= args.length ? { wholeIsTheCommand: true } : { wraps: { start: index, assignments } };
+		const verdict = index >= args.length ? { wholeIsTheCommand: true } : { wraps: { start: index, assignments } };
+		return asks.length > 0 ? { asks, ...verdict } : verdict;
 	},
 };

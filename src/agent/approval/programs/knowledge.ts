@@ -15,7 +15,11 @@ export interface Argument {
 	readonly text: string;
 	/** With quotes removed when it holds no expansion, else as written. */
 	readonly value: string;
-	/** Whether `value` is known from the line alone (the word holds no expansion). */
+	/**
+	 * Whether `value` is a fixed string, what the program receives for sure: the word holds no expansion
+	 * and no pattern bash matches against file names (`-exe?`, `{-exec,id}`). Where a fixed string decides
+	 * safety (an option, an action, a verb), a word that is not one must ask.
+	 */
 	readonly literal: boolean;
 }
 
@@ -52,6 +56,14 @@ export interface ProgramVerdict {
 	 * is the whole as written, outer wrappers included, under this program's file name.
 	 */
 	readonly wholeIsTheCommand?: boolean;
+	/** The indexes of the arguments that are files whose contents it reads (judged against the workspace). */
+	readonly reads?: readonly number[];
+	/**
+	 * Its arguments, as written, once the options that come before what the rules care about are set aside
+	 * (`git --no-pager log -5` → `log -5`, `git -C . push` → `push`): allow and deny rules match this form
+	 * too, so the options set aside must be harmless or ask on their own.
+	 */
+	readonly canonical?: readonly string[];
 }
 
 /** The knowledge of one program or family of programs. */

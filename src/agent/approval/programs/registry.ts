@@ -3,17 +3,23 @@
  * that knows it (see knowledge.ts). Adding knowledge is adding a module and a line to
  * {@link programModules}; the walk of the line does not change.
  */
+import { awk } from './awk';
 import { commandLookup } from './commandLookup';
 import { declarations } from './declarations';
 import { env } from './env';
 import { find } from './find';
+import { git } from './git';
 import type { Invocation, ProgramKnowledge, ProgramVerdict } from './knowledge';
+import { npm } from './npm';
+import { readers } from './readers';
+import { sed } from './sed';
 import { shells } from './shells';
+import { tee } from './tee';
 import { wrappers } from './wrappers';
 import { xargs } from './xargs';
 
 /** Every module, each knowing its own programs: a program is known by one module at most. */
-export const programModules: readonly ProgramKnowledge[] = [shells, wrappers, env, find, xargs, declarations, commandLookup];
+export const programModules: readonly ProgramKnowledge[] = [shells, wrappers, env, find, xargs, declarations, commandLookup, git, npm, sed, awk, tee, readers];
 
 const plainCommand: ProgramVerdict = {};
 

@@ -22,8 +22,14 @@ export const shells: ProgramKnowledge = {
 		if (args.some(({ value }) => /^-[a-zA-Z]*c[a-zA-Z]*$/.test(value) || value === '--command')) {
 			return { asks: [`\`${program} -c\` runs a string as shell code`] };
 		}
-		if (args.every(({ value }) => value.startsWith('-') || value.startsWith('+'))) {
-			// No script file: the shell runs whatever arrives on its input (`curl … | bash`).
+		// The options up to the script: one that is not a fixed string (`-$9c`) could be -c.
+		const script = args.findIndex(({ value, literal }) => literal && !value.startsWith('-') && !value.startsWith('+'));
+		const unknown = args.slice(0, script === -1 ? args.length : script).find(({ literal }) => !literal);
+		if (unknown !== undefined) {
+			return { asks: [`\`${program}\` is given \`${unknown.text}\`, known only when the line runs: it could be -c, which runs a string as shell code`] };
+		}
+		if (script === -1 || /^(-|\/dev\/stdin|\/dev\/fd\/[0-9]+|\/proc\/self\/fd\/[0-9]+)$/.test(args[script].value)) {
+			// No script file: the shell runs whatever arrives on its input (`curl … | bash`, `bash /dev/stdin <<<…`).
 			return { asks: [`\`${program}\` runs the commands it reads from its input`] };
 		}
 		return {};

@@ -13,7 +13,7 @@ describe('analyzeCommand', function () {
 
 		it('finds no sub-command in assignments, comments or empty lines', async () => {
 			for (const line of ['FOO=1 BAR=2', '# a comment', '', '   ']) {
-				assert.deepEqual(await analyzed(line), { ok: true, subCommands: [], alwaysAsk: [] }, line);
+				assert.deepEqual(await analyzed(line), { ok: true, subCommands: [], alwaysAsk: [], writes: [], reads: [] }, line);
 			}
 		});
 
@@ -104,7 +104,7 @@ describe('analyzeCommand', function () {
 
 		it("recovers the `-` tree-sitter-bash drops before a here-document (`python3 - <<'EOF'`)", async () => {
 			const [python] = (await analyzed("python3 - <<'EOF'\nprint(1)\nEOF")).subCommands;
-			assert.deepEqual(python, { text: "python3 - <<'EOF'", name: 'python3', args: ['-'] } satisfies SubCommand);
+			assert.deepEqual(python, { text: "python3 - <<'EOF'", name: 'python3', args: ['-'], bare: 'python3 -' } satisfies SubCommand);
 		});
 
 		it('asks for a line mvdan/sh rejects even where tree-sitter-bash reads a tree', async () => {

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createCommandParser, evaluateCommand, type ApprovalPolicy } from '../../../../src/agent/approval';
+import { itDecides } from './helpers';
 
 const auto = (allow: readonly unknown[], deny: readonly unknown[] = []): ApprovalPolicy => ({ mode: 'auto', allow, deny });
 
@@ -47,6 +48,34 @@ describe('evaluateCommand', function () {
 		it('a deny regex rule denies the sub-command it matches', async () => {
 			const result = await evaluateCommand('git status; git push --force origin main', auto(['git'], ['/^git push .*--force/']));
 			assert.equal(result.decision, 'deny');
+		});
+
+		describe('words known only when the line runs make a deny rule that could match them deny', () => {
+			itDecides([
+				['git pu$9sh', 'deny', /approval\.deny rule `git push`.*could make it match/],
+				["git $'pu\\x73h'", 'deny', /git push/],
+				['git "p"ush', 'deny', /git push/],
+				['$CMD -rf build', 'deny', /approval\.deny rule `rm`/],
+				['"$(echo rm)" -rf build', 'deny', /rm/],
+				['r$9m -rf build', 'deny', /rm/],
+				['/bin/r? -rf build', 'deny', /rm/],
+				['git $verb origin main', 'deny', /git push/],
+				["$'\\x72m' -rf build", 'deny', /rm/],
+				['git p$x', 'deny'],
+				['echo $HOME', 'allow'],
+				['git status -- $x', 'allow'],
+				['git log -n "$count"', 'allow'],
+				['ls $dir', 'allow'],
+			]);
+		});
+
+		describe('a line that cannot be read for sure is denied when a deny rule could match any reading of it', () => {
+			itDecides([
+				['echo "x; rm -rf / ; \'unterminated', 'deny', /approval\.deny rule `rm`/],
+				['ls && git push "', 'deny', /git push/],
+				['echo @(a|b); rm x', 'deny', /rm/],
+				['echo "unterminated', 'ask', /could not parse/],
+			]);
 		});
 
 		it('checks deny rules against the whole line when it cannot be parsed', async () => {
@@ -125,7 +154,7 @@ describe('evaluateCommand', function () {
 		});
 
 		it('suggests one rule per sub-command not yet allowed', async () => {
-			assert.deepEqual(await suggested('cd web && npm test | tee log'), ['cd', 'npm test', 'tee']);
+			assert.deepEqual(await suggested('cd web && npm test | wc -l'), ['cd', 'npm test', 'wc']);
 			assert.deepEqual(await suggested('cd web && npm test', ['cd']), ['npm test']);
 			assert.deepEqual(await suggested('npm test; npm test -- --watch'), ['npm test']);
 		});

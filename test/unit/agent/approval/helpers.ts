@@ -3,7 +3,15 @@
  * ask, invocations for program modules, and a walk of a line under a registry of the test's choosing.
  */
 import * as assert from 'node:assert/strict';
-import { analyzeCommand, defaultCommandParser, type CommandAnalysis, type SubCommand } from '../../../../src/agent/approval';
+import {
+	analyzeCommand,
+	defaultCommandParser,
+	evaluateCommand,
+	type ApprovalDecision,
+	type ApprovalPolicy,
+	type CommandAnalysis,
+	type SubCommand,
+} from '../../../../src/agent/approval';
 import { Findings } from '../../../../src/agent/approval/findings';
 import type { Argument, Invocation } from '../../../../src/agent/approval/programs/knowledge';
 import type { ProgramRegistry } from '../../../../src/agent/approval/programs/registry';
@@ -34,6 +42,36 @@ export function itAsks(cases: readonly AskCase[]): void {
 			);
 			if (subCommands) {
 				assert.deepEqual(analysis.subCommands.map((subCommand) => subCommand.text), subCommands);
+			}
+		});
+	}
+}
+
+/**
+ * The rules a real user sets, as in the issue that asked for approvals to hold against an attacker: the
+ * classes of attacks are tried against them.
+ */
+export const userPolicy: ApprovalPolicy = {
+	mode: 'auto',
+	allow: ['git status', 'git diff', 'git log', 'ls', 'cat', 'echo', 'grep', 'find', 'npm test', 'npm run lint', 'node --version', '/^pwd$/'],
+	deny: ['rm', 'git push'],
+	workspaceFolders: ['/work/project'],
+};
+
+/** A line, the decision expected under {@link userPolicy}, and (for asks and denies) a reason expected among the reasons. */
+export type DecisionCase = readonly [line: string, decision: ApprovalDecision['decision'], reason?: RegExp];
+
+/** One test per case, under {@link userPolicy} (or `policy`). */
+export function itDecides(cases: readonly DecisionCase[], policy: ApprovalPolicy = userPolicy): void {
+	for (const [line, decision, reason] of cases) {
+		it(`${decision}s ${line.replace(/\n/g, '⏎')}`, async () => {
+			const result = await evaluateCommand(line, policy);
+			assert.equal(result.decision, decision, `${line}: ${JSON.stringify(result.reasons)}`);
+			if (reason) {
+				assert.ok(
+					result.reasons.some((text) => reason.test(text)),
+					`no reason matching ${String(reason)} in ${JSON.stringify(result.reasons)}`,
+				);
 			}
 		});
 	}

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { allowsAnyLine, matchesRule, validateRules } from '../../../../src/agent/approval';
+import { couldMatchRule, couldMatchUnreadLine } from '../../../../src/agent/approval/rules';
 
 describe('approval rules', () => {
 	it('a prefix rule matches the same words and longer commands, on word boundaries only', () => {
@@ -58,5 +59,33 @@ describe('approval rules', () => {
 		assert.equal(allowsAnyLine(line, '/rm/'), false);
 		assert.equal(allowsAnyLine(line, 'rm'), false);
 		assert.equal(allowsAnyLine(line, '/(/'), false);
+	});
+
+	it('a rule could match a pattern when some value of its unknown parts would match', () => {
+		const cases: readonly [pattern: string, rule: string, expected: boolean][] = [
+			['git pu\0sh', 'git push', true],
+			['git pu\0sh origin', 'git push', true],
+			['git \0', 'git push', true],
+			['\0 -rf x', 'rm', true],
+			['\0', 'git push', true],
+			['git st\0', 'git push', false],
+			['echo \0', 'rm', false],
+			['git pushx\0', 'git push', false],
+			['git push\0', 'git push', true],
+			['git pu\0sh', '/^git push/', true],
+			['git \0status', '/^git push/', false],
+		];
+		for (const [pattern, rule, expected] of cases) {
+			assert.equal(couldMatchRule(pattern, rule, '\0'), expected, `${JSON.stringify(pattern)} against ${rule}`);
+		}
+	});
+
+	it('a rule could match a line that cannot be read when it matches a reading of any of its parts', () => {
+		assert.equal(couldMatchUnreadLine('echo "x; rm -rf /', 'rm'), true);
+		assert.equal(couldMatchUnreadLine('echo "x; rm -rf /', 'rm -rf'), true);
+		assert.equal(couldMatchUnreadLine('echo "firm', 'rm'), false);
+		assert.equal(couldMatchUnreadLine('ls $(git push "', 'git push'), true);
+		assert.equal(couldMatchUnreadLine('ls; git push "', '/^git push/'), true);
+		assert.equal(couldMatchUnreadLine('ls "git status', '/^git push/'), false);
 	});
 });

@@ -15,6 +15,7 @@ describe('simple commands', function () {
 				text: `git commit -m "fix: a && b; c | d" --author='Ann <a@b.c>'`,
 				name: 'git',
 				args: ['commit', '-m', 'fix: a && b; c | d', '--author=Ann <a@b.c>'],
+				bare: `git commit -m "fix: a && b; c | d" --author='Ann <a@b.c>'`,
 			} satisfies SubCommand);
 		});
 
@@ -28,7 +29,8 @@ describe('simple commands', function () {
 
 		it('reads a word tree-sitter-bash splits as the one word bash reads', async () => {
 			const [, echo] = (await analyzed('echo a>(rm x)b')).subCommands;
-			assert.deepEqual(echo, { text: 'echo a>(rm x)b', name: 'echo', args: ['a>(rm x)b'] } satisfies SubCommand);
+			// The process substitution's output is known only when the line runs.
+			assert.deepEqual(echo, { text: 'echo a>(rm x)b', name: 'echo', args: ['a>(rm x)b'], bare: 'echo a>(rm x)b', pattern: 'echo a\u0000b' } satisfies SubCommand);
 		});
 
 		it('reads builtins tree-sitter-bash gives nodes of their own as commands', async () => {
@@ -53,9 +55,9 @@ describe('simple commands', function () {
 
 	describe('constructs that always ask', () => {
 		itAsks([
-			['a program name from an expansion', '$CMD --version', /program name comes from an expansion/],
-			['a program name that is a pattern', 'r*m -rf /', /program name is a pattern/],
-			['a program name that is a bracket pattern', '/bin/r[m] -rf /', /program name is a pattern/],
+			['a program name from an expansion', '$CMD --version', /program's name is known only when the line runs/],
+			['a program name that is a pattern', 'r*m -rf /', /program's name is a pattern/],
+			['a program name that is a bracket pattern', '/bin/r[m] -rf /', /program's name is a pattern/],
 		]);
 	});
 
@@ -96,10 +98,10 @@ describe('simple commands', function () {
 
 		it('checks the command a wrapper runs in its place, with the assignments it gives, and keeps the whole', async () => {
 			const walk = await walked('pack with npm test > out', registry);
-			assert.deepEqual(walk.subCommands, [{ text: 'PACKED=1 npm test >out', name: 'npm', args: ['test'], wrapper: 'pack with npm test >out' }]);
+			assert.deepEqual(walk.subCommands, [{ text: 'PACKED=1 npm test >out', name: 'npm', args: ['test'], bare: 'npm test', wrapper: 'pack with npm test >out' }]);
 			assert.deepEqual(walk.alwaysAsk, ['`pack with` runs a command']);
 			// Nothing to wrap: the wrapper is the command.
-			assert.deepEqual((await walked('pack with', registry)).subCommands, [{ text: 'pack with', name: 'pack', args: ['with'] }]);
+			assert.deepEqual((await walked('pack with', registry)).subCommands, [{ text: 'pack with', name: 'pack', args: ['with'], bare: 'pack with' }]);
 		});
 
 		it('records a program and the commands it runs besides, each with its reason', async () => {
@@ -116,13 +118,13 @@ describe('simple commands', function () {
 
 		it('records the whole, outer wrappers included, where the command run cannot be told', async () => {
 			const walk = await walked('pack with /opt/bin/pack hidden x', registry);
-			assert.deepEqual(walk.subCommands, [{ text: 'pack with /opt/bin/pack hidden x', name: 'pack', args: ['hidden', 'x'] }]);
+			assert.deepEqual(walk.subCommands, [{ text: 'pack with /opt/bin/pack hidden x', name: 'pack', args: ['hidden', 'x'], bare: 'pack with /opt/bin/pack hidden x' }]);
 			assert.deepEqual(walk.alwaysAsk, ['`pack with` runs a command', '`pack hidden` hides which command runs']);
 		});
 
 		it('knows nothing of a program the registry does not know, wrappers included', async () => {
 			const walk = await walked('timeout 5 bash -c x', registry);
-			assert.deepEqual(walk.subCommands, [{ text: 'timeout 5 bash -c x', name: 'timeout', args: ['5', 'bash', '-c', 'x'] }]);
+			assert.deepEqual(walk.subCommands, [{ text: 'timeout 5 bash -c x', name: 'timeout', args: ['5', 'bash', '-c', 'x'], bare: 'timeout 5 bash -c x' }]);
 			assert.deepEqual(walk.alwaysAsk, []);
 		});
 	});

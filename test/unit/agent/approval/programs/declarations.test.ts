@@ -9,7 +9,7 @@ describe('programs: declarations and builtins taking variable names', function (
 	describe('constructs that always ask', () => {
 		itAsks([
 			['a variable name with a subscript given to a builtin', "printf -v 'a[$(id)]' %s 1", /array element/],
-			['exporting PATH for later commands', 'export PATH=./evil-bin:$PATH && npm test', /sets `PATH`/],
+			['exporting PATH for later commands', 'export PATH=./evil-bin:$PATH && npm test', /sets PATH/],
 		]);
 	});
 
@@ -22,10 +22,12 @@ describe('programs: declarations and builtins taking variable names', function (
 
 	it('asks for a declaration setting a variable that changes what later commands run', () => {
 		assert.deepEqual(declarations.judge(invocation('typeset', '-x', 'LD_PRELOAD=x.so', 'FOO=1', 'NODE_OPTIONS+=--require=x')), {
-			asks: ['sets `LD_PRELOAD`, which changes what later commands run', 'sets `NODE_OPTIONS`, which changes what later commands run'],
+			asks: ['sets LD_PRELOAD, which changes what programs read and run', 'sets NODE_OPTIONS, which changes what programs read and run'],
 		});
 		assert.deepEqual(declarations.judge(invocation('export', 'FOO=1', 'PATH')), { asks: [] });
-		// printf sets no variable from `NAME=value`.
+		// printf sets no variable from `NAME=value`, only with -v.
 		assert.deepEqual(declarations.judge(invocation('printf', 'PATH=x')), { asks: [] });
+		assert.deepEqual(declarations.judge(invocation('printf', '-v', 'HOME', 'x')), { asks: ['sets HOME, which changes what programs read and run'] });
+		assert.deepEqual(declarations.judge(invocation('read', '-r', 'GIT_DIR')), { asks: ['sets GIT_DIR, which changes what programs read and run'] });
 	});
 });

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { shells } from '../../../../../src/agent/approval/programs/shells';
-import { invocation, itAsks } from '../helpers';
+import { invocation, itAsks, itDecides } from '../helpers';
 
 describe('programs: shells and shell code', function () {
 	// The first parse compiles the wasm.
@@ -25,6 +25,21 @@ describe('programs: shells and shell code', function () {
 		assert.deepEqual(shells.judge(invocation('bash', '-ec', 'ls')), { asks: ['`bash -c` runs a string as shell code'] });
 		assert.deepEqual(shells.judge(invocation('sh')), { asks: ['`sh` runs the commands it reads from its input'] });
 		assert.deepEqual(shells.judge(invocation('dash', '-x', '+e')), { asks: ['`dash` runs the commands it reads from its input'] });
+	});
+
+	describe('options that are not fixed strings, and scripts read from the input', () => {
+		itDecides(
+			[
+				["bash $'-\\x63' 'id'", 'ask', /`bash -c` runs a string as shell code/],
+				["bash -$9c 'id'", 'ask', /`bash` is given `-\$9c`, known only when the line runs: it could be -c/],
+				['bash "$opt" id', 'ask', /`bash` is given `"\$opt"`/],
+				['sh -{c,x} id', 'ask', /`sh` is given/],
+				["bash /dev/stdin <<< 'id'", 'ask', /`bash` runs the commands it reads from its input/],
+				["sh - <<< 'id'", 'ask', /runs the commands it reads from its input/],
+				["bash /dev/fd/0 <<< 'id'", 'ask', /runs the commands it reads from its input/],
+			],
+			{ mode: 'auto', allow: ['bash', 'sh'] },
+		);
 	});
 
 	it('does not ask for a shell running a script file', () => {

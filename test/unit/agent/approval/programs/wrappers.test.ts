@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { wrappers } from '../../../../../src/agent/approval/programs/wrappers';
-import { analyzed, invocation, itAsks } from '../helpers';
+import { analyzed, invocation, itAsks, itDecides } from '../helpers';
 
 describe('programs: wrappers', function () {
 	// The first parse compiles the wasm.
@@ -21,6 +21,48 @@ describe('programs: wrappers', function () {
 		);
 	});
 
+	describe('deny rules see the command a wrapper runs', () => {
+		itDecides([
+			['time -- rm -rf build', 'deny', /approval\.deny rule `rm`/],
+			['time -p -- rm -rf build', 'deny', /rm/],
+			['time -p rm -rf build', 'deny', /rm/],
+			['command time -o /dev/null rm -rf build', 'deny', /rm/],
+			['env -- rm -rf build', 'deny', /rm/],
+			['env -i PATH=/bin rm -rf build', 'deny', /rm/],
+			['stdbuf -o0 rm -rf build', 'deny', /rm/],
+			['stdbuf --output=L rm -rf build', 'deny', /rm/],
+			['setsid rm -rf build', 'deny', /rm/],
+			['setsid -f rm -rf build', 'deny', /rm/],
+			['busybox rm -rf build', 'deny', /rm/],
+			['command -p rm -rf build', 'deny', /rm/],
+			['command rm -rf build', 'deny', /rm/],
+			['builtin command rm x', 'deny', /rm/],
+			['nice -n 5 rm x', 'deny', /rm/],
+			['nice -10 rm x', 'deny', /rm/],
+			['timeout -s KILL 5 rm x', 'deny', /rm/],
+			['nohup rm x &', 'deny', /rm/],
+			['xargs rm < list', 'deny', /rm/],
+			['xargs -i rm {}', 'deny', /rm/],
+			['xargs -I {} rm {}', 'deny', /rm/],
+			['xargs -0 -n 1 rm', 'deny', /rm/],
+			['ionice -c 3 rm x', 'deny', /rm/],
+			['sudo -u root rm x', 'deny', /rm/],
+			['nice $opt rm x', 'deny', /rm/],
+		]);
+	});
+
+	describe('wrapper options that ask', () => {
+		itDecides([
+			["command time -o ~/.bashrc -f 'x' cat /dev/null", 'ask', /time option -o writes the file it is given/],
+			['command time --output=x.txt ls', 'ask', /time option --output writes/],
+			['command time -a -o x.txt ls', 'ask', /time option -a/],
+			['env -C /tmp npm test', 'ask', /`env -C` runs the command in another folder/],
+			['env --chdir=/tmp npm test', 'ask', /`env -C`/],
+			['env -S "rm -rf x"', 'ask', /hides which command runs/],
+			['timeout $t ls', 'ask'],
+		]);
+	});
+
 	describe('constructs that always ask', () => {
 		itAsks([
 			['sudo', 'sudo apt-get install -y jq', /`sudo`/, ['apt-get install -y jq']],
@@ -30,7 +72,8 @@ describe('programs: wrappers', function () {
 
 	it('finds the command after the options, and the values options take', () => {
 		assert.deepEqual(wrappers.judge(invocation('nice', '-n', '5', 'make')), { wraps: { start: 2 } });
-		assert.deepEqual(wrappers.judge(invocation('time', '-f', '%e', '-o', 'out', 'ls')), { wraps: { start: 4 } });
+		assert.deepEqual(wrappers.judge(invocation('time', '-f', '%e', 'ls')), { wraps: { start: 2 } });
+		assert.deepEqual(wrappers.judge(invocation('time', '-f', '%e', '-o', 'out', 'ls')), { asks: ['time option -o writes the file it is given'], wraps: { start: 4 } });
 		assert.deepEqual(wrappers.judge(invocation('nohup', '--', 'ls')), { wraps: { start: 1 } });
 		assert.deepEqual(wrappers.judge(invocation('builtin', 'echo', 'hi')), { wraps: { start: 0 } });
 	});
