@@ -4,10 +4,10 @@
  * Every write is atomic (a temporary file, then a rename), so a crash mid-write leaves the previous
  * version. A file that cannot be parsed is renamed aside, never silently dropped, and the caller is told.
  */
-import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { errorMessage } from '../common/errors';
+import { ensurePrivateFolder, tightenTree, writePrivateFileAtomicAsync } from '../common/privateFiles';
 
 export interface ConversationSummary {
 	readonly id: string;
@@ -25,22 +25,19 @@ export type LoadResult =
 const INDEX_FILE = 'index.json';
 const ID_PATTERN = /^[\w-]{1,100}$/;
 
-/** Writes a file so that readers see the old or the new content, never a part. */
+/**
+ * Writes a file so that readers see the old or the new content, never a part; readable by the user
+ * alone (a conversation holds command output and whatever was pasted into it), in a private folder.
+ */
 export async function writeFileAtomic(file: string, content: string): Promise<void> {
-	await fs.mkdir(path.dirname(file), { recursive: true });
-	const temporary = `${file}.${randomBytes(6).toString('hex')}.tmp`;
-	try {
-		await fs.writeFile(temporary, content, 'utf8');
-		await fs.rename(temporary, file);
-	} catch (error) {
-		await fs.rm(temporary, { force: true });
-		throw error;
-	}
+	ensurePrivateFolder(path.dirname(file));
+	await writePrivateFileAtomicAsync(file, content);
 }
 
 export class ConversationStore {
 	/** Saves run one after another, so an older state can never overwrite a newer one. */
 	private _queue: Promise<unknown> = Promise.resolve();
+	private _tightened = false;
 
 	constructor(private readonly _folder: string) {}
 
@@ -58,6 +55,11 @@ export class ConversationStore {
 	/** Saves a conversation and its line in the index. */
 	save(id: string, title: string, data: unknown): Promise<void> {
 		const run = async () => {
+			if (!this._tightened) {
+				// Conversations saved by an earlier version have the umask's modes.
+				this._tightened = true;
+				tightenTree(this._folder);
+			}
 			await writeFileAtomic(this._file(id), JSON.stringify(data));
 			const index = (await this._readIndex()).filter((entry) => entry.id !== id);
 			index.unshift({ id, title, updatedAt: Date.now() });

@@ -2,6 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { groupExists } from './procfs';
 import { getShell, type Shell } from './shell';
+import { signalGroupOf } from './signals';
 
 export type OutputStreamName = 'stdout' | 'stderr';
 
@@ -182,16 +183,11 @@ export class ProcessRunner implements TaskProcess {
 			this.killTree(true);
 			return true;
 		}
-		try {
-			process.kill(-this.pid, signal);
-			return true;
-		} catch (error) {
-			const code = (error as NodeJS.ErrnoException).code;
-			if (code !== 'ESRCH') {
-				this._handlers.onWarning(`could not send ${signal} to process group ${this.pid}: ${code ?? String(error)}`);
-			}
-			return false;
+		const failure = signalGroupOf(this.pid, { kind: 'child', exited: this._outcome !== undefined }, signal);
+		if (failure !== undefined && failure !== 'ESRCH') {
+			this._handlers.onWarning(`could not send ${signal} to process group ${this.pid}: ${failure}`);
 		}
+		return failure === undefined;
 	}
 
 	/**

@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import { PRIVATE_FILE_MODE } from '../common/privateFiles';
 
 export interface TaskLogOptions {
 	/** Append to the file instead of starting it anew. */
@@ -36,7 +37,8 @@ export class TaskLog {
 	) {
 		this._written = Math.max(0, options.written ?? 0);
 		this._dropped = Math.max(0, options.dropped ?? 0);
-		this._stream = fs.createWriteStream(path, { flags: options.append ? 'a' : 'w' });
+		// What commands print can hold secrets: the log is the user's alone, whatever the umask.
+		this._stream = fs.createWriteStream(path, { flags: options.append ? 'a' : 'w', mode: PRIVATE_FILE_MODE });
 		this._stream.on('drain', () => this.fireDrain());
 		this._stream.on('error', (error) => {
 			this._failed = true;

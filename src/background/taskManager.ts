@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { errorMessage } from '../common/errors';
 import { Emitter, type Event } from '../common/event';
 import { Disposable } from '../common/lifecycle';
+import { compileLinePattern, type LinePattern } from '../common/linePattern';
 import type { Logger } from '../common/logger';
 import { plainText } from './ansi';
 import { Launcher } from './launch';
@@ -32,7 +33,6 @@ import type {
 	WaitOptions,
 	WaitResult,
 } from './types';
-import { compilePattern } from './waiting';
 
 // The names this module exported before its parts moved to files of their own; src/agent imports some from here.
 export { NOTICE_TAIL_CHARS, NOTICE_TAIL_LINES, formatOutput, lastLines } from './outputFormat';
@@ -264,9 +264,9 @@ export class TaskManager extends Disposable implements TaskService {
 		if (!run) {
 			return Promise.reject(new Error(`There is no background task ${id}.`));
 		}
-		let pattern: RegExp | undefined;
+		let pattern: LinePattern | undefined;
 		try {
-			pattern = condition.pattern !== undefined ? compilePattern(condition.pattern) : undefined;
+			pattern = condition.pattern !== undefined ? compileLinePattern(condition.pattern) : undefined;
 		} catch (error) {
 			return Promise.reject(error instanceof Error ? error : new Error(String(error)));
 		}

@@ -1,4 +1,5 @@
 import { errorMessage } from '../common/errors';
+import type { LinePattern } from '../common/linePattern';
 import type { Logger } from '../common/logger';
 import { readLogSince, readLogTail } from './logFile';
 import { TaskPorts } from './ports';
@@ -276,7 +277,7 @@ export class TaskRun {
 	}
 
 	/** Waits for a line, a port or the end (see `TaskManager.waitFor`); the pattern and the port are valid. */
-	waitFor(pattern: RegExp | undefined, port: number | undefined, options: WaitOptions): Promise<WaitResult> {
+	waitFor(pattern: LinePattern | undefined, port: number | undefined, options: WaitOptions): Promise<WaitResult> {
 		// Looking at new output only, the wait needs just the line in progress, not a megabyte of decoded tail.
 		const existing = options.includeExistingOutput === false && this._output ? this._output.tail(MAX_LINE_CHARS * 4) : this.text();
 		return new Promise((resolve) => {

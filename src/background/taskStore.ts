@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Logger } from '../common/logger';
 import { NoticeJournal } from './store/noticeJournal';
-import { ensurePrivateFolder, isOpenToOthers, tightenTree } from './store/privateFiles';
+import { ensurePrivateFolder, isOpenToOthers, tightenTree } from '../common/privateFiles';
 import { StoreLock, currentProcessIdentity, type ProcessIdentity } from './store/storeLock';
 import { TaskFile, readTaskFile, type TaskFileContent, type TaskRecord } from './store/taskFile';
 import { TaskIdAllocator, highestLoggedNumber, taskNumber } from './store/taskIds';

@@ -73,7 +73,7 @@ export interface ResourceUsage {
 
 /** What `background_wait` and `background_run {ready}` wait for; several conditions: the first to hold wins. */
 export interface WaitCondition {
-	/** A regular expression (JavaScript syntax) matched against each new line of output, ANSI stripped. */
+	/** A regular expression (RE2 syntax, linear time; see common/linePattern.ts) matched against each new line of output, ANSI stripped. */
 	readonly pattern?: string;
 	/** A TCP port on the local machine that accepts connections (127.0.0.1 or ::1). */
 	readonly port?: number;

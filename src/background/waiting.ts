@@ -1,28 +1,20 @@
 import * as net from 'node:net';
 import { plainText } from './ansi';
 import type { WaitOptions, WaitResult } from './types';
-import { errorMessage } from '../common/errors';
+import type { LinePattern } from '../common/linePattern';
 
 /** Longer lines keep only their end: a command printing megabytes without a newline must not grow memory without end. */
 export const MAX_LINE_CHARS = 65_536;
 
-/** A pattern as the agent writes it; throws an Error that says what is wrong with it. */
-export function compilePattern(pattern: string): RegExp {
-	try {
-		return new RegExp(pattern);
-	} catch (error) {
-		throw new Error(`The pattern ${JSON.stringify(pattern)} is not a valid regular expression: ${errorMessage(error)}`);
-	}
-}
-
 /**
  * Matches a pattern against each line of a stream of text, fed as it comes: only the new text is
  * looked at, never all the output again. A line split across chunks is matched once it is whole.
+ * The pattern runs in linear time (see linePattern.ts), so no line can stall the host.
  */
 export class LineMatcher {
 	private _partial = '';
 
-	constructor(private readonly _pattern: RegExp) {}
+	constructor(private readonly _pattern: LinePattern) {}
 
 	/** The first complete line in `text` (with what came before it) that matches, ANSI codes stripped. */
 	push(text: string): string | undefined {
@@ -94,7 +86,7 @@ export class OutputWait {
 	private readonly _onAbort = () => this.finish('aborted');
 
 	constructor(
-		pattern: RegExp | undefined,
+		pattern: LinePattern | undefined,
 		private readonly _port: number | undefined,
 		private readonly _options: WaitOptions,
 		private readonly _finish: (outcome: WaitOutcome, found: WaitFound) => void,
@@ -208,7 +200,7 @@ export class TaskWaits {
 	}
 
 	/** Starts a wait that first looks at `existingOutput`; `finish` is called once, when it is over. */
-	add(pattern: RegExp | undefined, port: number | undefined, options: WaitOptions, existingOutput: string, ended: boolean, finish: (outcome: WaitOutcome, found: WaitFound) => void): void {
+	add(pattern: LinePattern | undefined, port: number | undefined, options: WaitOptions, existingOutput: string, ended: boolean, finish: (outcome: WaitOutcome, found: WaitFound) => void): void {
 		const wait = new OutputWait(pattern, port, options, (outcome, found) => {
 			this._waits.delete(wait);
 			finish(outcome, found);

@@ -11,7 +11,15 @@
 import { RE2JS } from 're2js';
 
 /** Why a pattern cannot be used, in words for whoever wrote it (the model reads it as a tool error). */
-export class PatternError extends Error {}
+export class PatternError extends Error {
+	/** The reason alone, without the pattern: for a message that names the pattern by its field. */
+	readonly reason: string;
+
+	constructor(message: string, reason = message) {
+		super(message);
+		this.reason = reason;
+	}
+}
 
 export interface LinePatternOptions {
 	readonly ignoreCase?: boolean;
@@ -93,7 +101,8 @@ export function compileLinePattern(source: string, options: LinePatternOptions =
 		single = RE2JS.compile(translated, flags);
 		whole = RE2JS.compile(translated, flags | RE2JS.MULTILINE);
 	} catch (error) {
-		throw new PatternError(`${JSON.stringify(source)} is not a pattern Meanwhile can use: ${describeProblem(source, error)}.`);
+		const reason = describeProblem(source, error);
+		throw new PatternError(`${JSON.stringify(source)} is not a pattern Meanwhile can use: ${reason}.`, reason);
 	}
 	const lines = function* (text: string): Generator<string> {
 		let start = 0;

@@ -1,8 +1,9 @@
 import { errorMessage } from '../../common/errors';
+import { compileLinePattern, PatternError, type LinePattern } from '../../common/linePattern';
 /**
  * `approval.allow` / `approval.deny` rules. A rule is either
  * - a regular expression written `/source/flags` (starts with `/`, ends with `/` and optional flags),
- *   tested with JavaScript's `RegExp.test` against a sub-command's text; or
+ *   tested in linear time (RE2 syntax, see linePattern.ts) against a sub-command's text; or
  * - a prefix of words: `npm test` matches `npm test` and `npm test -- --watch`, not `npm tester`.
  * Texts and prefixes are compared with runs of whitespace reduced to one space.
  */
@@ -15,7 +16,7 @@ export interface RuleProblem {
 type CompiledRule =
 	| { readonly kind: 'prefix'; readonly prefix: string }
 	/** `anchored` must match the whole text: it decides whether a rule allows any line. */
-	| { readonly kind: 'regex'; readonly regex: RegExp; readonly anchored: RegExp }
+	| { readonly kind: 'regex'; readonly regex: LinePattern; readonly anchored: LinePattern }
 	| { readonly kind: 'invalid'; readonly problem: string };
 
 const regexSyntax = /^\/(.+)\/([a-z]*)$/s;
@@ -37,12 +38,13 @@ function compile(rule: string): CompiledRule {
 	if (!regex || !validFlags.test(regex[2])) {
 		return { kind: 'prefix', prefix: normalizeWhitespace(trimmed) };
 	}
-	// `g` and `y` would make `test` remember where it stopped between calls.
-	const flags = regex[2].replace(/[gy]/g, '');
+	// Texts are single lines with whitespace normalized, so only `i` changes what matches; `g` and `y`
+	// (state between calls in JavaScript) and the others mean nothing here.
+	const options = { ignoreCase: regex[2].includes('i') };
 	try {
-		return { kind: 'regex', regex: new RegExp(regex[1], flags), anchored: new RegExp(`^(?:${regex[1]})$`, flags) };
+		return { kind: 'regex', regex: compileLinePattern(regex[1], options), anchored: compileLinePattern(`^(?:${regex[1]})$`, options) };
 	} catch (error) {
-		return { kind: 'invalid', problem: `not a valid regular expression: ${errorMessage(error)}` };
+		return { kind: 'invalid', problem: error instanceof PatternError ? error.reason : errorMessage(error) };
 	}
 }
 

@@ -4,6 +4,7 @@
  * only the last lines. The task's status comes first.
  */
 import { isFinalStatus } from '../../background/types';
+import type { LinePattern } from '../../common/linePattern';
 import { capOutput, MAX_TOOL_OUTPUT_CHARS } from './output';
 import { compilePattern, formatBytes, taskHeader, unknownTask } from './taskFormat';
 import { defineTool, type ToolResult } from './types';
@@ -32,7 +33,7 @@ export const backgroundOutputTool = defineTool<BackgroundOutputInput>({
 				enum: ['last', 'start'],
 				description: '"last" (default): only output printed since your previous background_output call for this task. "start": all the output held in memory.',
 			},
-			grep: { type: 'string', description: 'Keep only the lines matching this regular expression (JavaScript syntax, case-sensitive), e.g. "error|FAIL".' },
+			grep: { type: 'string', description: 'Keep only the lines matching this regular expression (RE2 syntax: no lookaround or backreferences; case-sensitive), e.g. "error|FAIL".' },
 			tail_lines: { type: 'integer', minimum: 1, description: 'Keep only the last N lines (after grep).' },
 		},
 		required: ['task_id'],
@@ -47,7 +48,7 @@ export const backgroundOutputTool = defineTool<BackgroundOutputInput>({
 		if (!context.tasks.get(id)) {
 			return Promise.resolve(unknownTask(context.tasks, id));
 		}
-		let pattern: RegExp | undefined;
+		let pattern: LinePattern | undefined;
 		if (input.grep !== undefined) {
 			const compiled = compilePattern(input.grep, 'grep');
 			if (typeof compiled === 'string') {

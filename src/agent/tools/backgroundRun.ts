@@ -54,7 +54,7 @@ export const backgroundRunTool = defineTool<BackgroundRunInput>({
 				type: 'object',
 				description: 'Wait until the task is ready before returning; give pattern, port, or both (the first to happen wins).',
 				properties: {
-					pattern: { type: 'string', description: 'A regular expression (JavaScript syntax) a line of output matches once ready, e.g. "Local:.*http|listening on".' },
+					pattern: { type: 'string', description: 'A regular expression (RE2 syntax: no lookaround or backreferences) a line of output matches once ready, e.g. "Local:.*http|listening on".' },
 					port: { type: 'integer', minimum: 1, maximum: 65535, description: 'A local TCP port that accepts connections once ready.' },
 					timeout_seconds: {
 						type: 'number',

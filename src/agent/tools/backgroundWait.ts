@@ -49,7 +49,7 @@ export const backgroundWaitTool = defineTool<BackgroundWaitInput>({
 				type: 'object',
 				description: 'What to wait for; the end of the task when absent.',
 				properties: {
-					pattern: { type: 'string', description: 'A regular expression (JavaScript syntax) matched against each line of output, e.g. "Compiled successfully|ERROR".' },
+					pattern: { type: 'string', description: 'A regular expression (RE2 syntax: no lookaround or backreferences) matched against each line of output, e.g. "Compiled successfully|ERROR".' },
 					port: { type: 'integer', minimum: 1, maximum: 65535, description: 'Wait until this port on localhost accepts connections.' },
 					exit: { type: 'boolean', description: 'true: wait for the task to end (also together with pattern or port).' },
 					only_new_output: {

@@ -1,8 +1,8 @@
 /** How tools describe a task to the model: `key: value` lines the model reads back reliably. */
 import type { ResourceUsage, TaskInfo, TaskService } from '../../background/types';
 import { isFinalStatus } from '../../background/types';
-import { compilePattern as compileEnginePattern } from '../../background/waiting';
 import { errorMessage } from '../../common/errors';
+import { compileLinePattern, PatternError, type LinePattern } from '../../common/linePattern';
 import { durationSeconds } from '../taskNotice';
 import { capOutput } from './output';
 import type { ToolResult } from './types';
@@ -93,17 +93,15 @@ export function unknownTask(tasks: TaskService, id: string): ToolResult {
  * A regular expression the model gave, compiled as the engine compiles it, or the message saying why it
  * is not one: the engine's reason with the field it came in and how to fix it.
  */
-export function compilePattern(pattern: string, field: string): RegExp | string {
+export function compilePattern(pattern: string, field: string): LinePattern | string {
 	if (pattern === '') {
-		return `${field} is empty; give a regular expression (JavaScript syntax), for example "listening on|ready".`;
+		return `${field} is empty; give a regular expression, for example "listening on|ready".`;
 	}
 	try {
-		return compileEnginePattern(pattern);
+		return compileLinePattern(pattern);
 	} catch (error) {
 		// The engine names the pattern; the model knows it by its field, so only the reason is kept.
-		const enginePrefix = `The pattern ${JSON.stringify(pattern)} is not a valid regular expression: `;
-		const message = errorMessage(error);
-		const reason = (message.startsWith(enginePrefix) ? message.slice(enginePrefix.length) : message).replace(/^Invalid regular expression: /, '');
-		return `${field} is not a valid regular expression (JavaScript syntax): ${reason}. Escape characters such as ( ) [ ] . * + ? with a backslash to match them literally.`;
+		const reason = error instanceof PatternError ? error.reason : errorMessage(error);
+		return `${field} is not a pattern Meanwhile can use (RE2 syntax, which runs in linear time): ${reason}. Escape characters such as ( ) [ ] . * + ? with a backslash to match them literally.`;
 	}
 }

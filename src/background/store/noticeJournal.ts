@@ -5,7 +5,7 @@ import { isRecord } from '../../common/guards';
 import type { Logger } from '../../common/logger';
 import { TASK_STATUSES, isOneOf } from '../../shared/protocol';
 import type { TaskInfo, TaskNotice } from '../types';
-import { ensurePrivateFolder, writePrivateFileAtomic } from './privateFiles';
+import { ensurePrivateFolder, writePrivateFileAtomic } from '../../common/privateFiles';
 import { taskNumber } from './taskIds';
 
 const entryPattern = /^(bg-\d+)\.json$/;

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import { isRecord } from '../../common/guards';
 import { isSameProcess, processStartTime } from '../procfs';
-import { PRIVATE_FILE_MODE } from './privateFiles';
+import { PRIVATE_FILE_MODE } from '../../common/privateFiles';
 
 /** A process as another process can recognise it later: pids are reused, so the start time goes with it. */
 export interface ProcessIdentity {

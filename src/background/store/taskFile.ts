@@ -5,7 +5,7 @@ import { isRecord } from '../../common/guards';
 import type { Logger } from '../../common/logger';
 import { TASK_STATUSES, isOneOf } from '../../shared/protocol';
 import type { TaskInfo } from '../types';
-import { ensurePrivateFolder, writePrivateFileAtomic, writePrivateFileAtomicAsync } from './privateFiles';
+import { ensurePrivateFolder, writePrivateFileAtomic, writePrivateFileAtomicAsync } from '../../common/privateFiles';
 import { taskNumber } from './taskIds';
 
 /**

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isRecord } from '../../common/guards';
-import { writePrivateFileAtomic } from './privateFiles';
+import { writePrivateFileAtomic } from '../../common/privateFiles';
 import type { StoreLock } from './storeLock';
 
 const idPattern = /^bg-(\d+)$/;

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { errorMessage } from '../../common/errors';
 import { isRecord } from '../../common/guards';
 import type { Logger } from '../../common/logger';
-import { ensurePrivateFolder, writePrivateFileAtomic } from './privateFiles';
+import { ensurePrivateFolder, writePrivateFileAtomic } from '../../common/privateFiles';
 import { isAlive, parseIdentity, type ProcessIdentity } from './storeLock';
 
 const windowsFolderName = 'windows';

@@ -3,7 +3,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { errorMessage } from '../../common/errors';
 import type { ProcessOutcome, TaskProcess } from '../processRunner';
-import { groupExists, isSameProcess, pidExists } from '../procfs';
+import { groupExists } from '../procfs';
+import { isIdentified, signalGroupOf, signalIdentified, type GroupLeader } from '../signals';
 import { readSupervisorState, type SupervisorState } from './protocol';
 
 export interface FollowedOutcome {
@@ -163,16 +164,14 @@ export class FollowedRun implements TaskProcess {
 		if (pid === undefined) {
 			return false;
 		}
-		try {
-			process.kill(-pid, signal);
-			return true;
-		} catch (error) {
-			const code = (error as NodeJS.ErrnoException).code;
-			if (code !== 'ESRCH') {
-				this._handlers.onWarning(`could not send ${signal} to process group ${pid}: ${code ?? String(error)}`);
-			}
-			return false;
+		// The leader's start time comes with the state file; a command handed over from this window is its child until then.
+		const startTime = this._state?.startTime;
+		const leader: GroupLeader = startTime === undefined && this._options.exitFromWindow ? { kind: 'child', exited: this._windowExit !== undefined } : { kind: 'recorded', startTime };
+		const failure = signalGroupOf(pid, leader, signal);
+		if (failure !== undefined && failure !== 'ESRCH') {
+			this._handlers.onWarning(`could not send ${signal} to process group ${pid}: ${failure}`);
 		}
+		return failure === undefined;
 	}
 
 	/** Stops following; the task and its supervisor go on. */
@@ -198,13 +197,9 @@ export class FollowedRun implements TaskProcess {
 			return;
 		}
 		const state = this._state;
-		// A pid from a file may belong to someone else by now: only signal the process that started then.
-		if (state && isSameProcess(state.supervisorPid, state.supervisorStartTime)) {
-			try {
-				process.kill(state.supervisorPid, signal);
-			} catch {
-				// Gone meanwhile.
-			}
+		// A pid from a file may belong to someone else by now: only the process that started then is signalled.
+		if (state) {
+			signalIdentified(state.supervisorPid, state.supervisorStartTime, signal);
 		}
 	}
 
@@ -245,8 +240,8 @@ export class FollowedRun implements TaskProcess {
 		if (this._options.supervisor) {
 			return this._supervisorExit !== undefined;
 		}
-		const pid = this._state?.supervisorPid;
-		return pid === undefined || !pidExists(pid);
+		const state = this._state;
+		return state === undefined || !isIdentified(state.supervisorPid, state.supervisorStartTime);
 	}
 
 	private readState(force = false): void {

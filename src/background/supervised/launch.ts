@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import { errorMessage } from '../../common/errors';
+import { PRIVATE_FILE_MODE } from '../../common/privateFiles';
 import { taskEnvironment } from '../environment';
 import type { LaunchContext } from '../launch';
 import { logSize } from '../logFile';
@@ -160,7 +161,7 @@ export class SupervisedLauncher {
 				...(spec.pid !== undefined ? { pid: spec.pid, pgid: spec.pid } : {}),
 			};
 			try {
-				fs.writeFileSync(spec.statePath, JSON.stringify(first), { flag: 'wx', mode: 0o600 });
+				fs.writeFileSync(spec.statePath, JSON.stringify(first), { flag: 'wx', mode: PRIVATE_FILE_MODE });
 			} catch {
 				// The supervisor has written its state already.
 			}

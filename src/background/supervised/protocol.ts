@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import { isRecord } from '../../common/guards';
+import { writePrivateFileAtomic } from '../../common/privateFiles';
 
 /**
  * What the task manager and the supervisor (supervisor.ts) tell each other through files: the spec
@@ -77,11 +78,9 @@ function optionalString(value: unknown): string | undefined {
 	return typeof value === 'string' ? value : undefined;
 }
 
-/** Writes through a temporary file and a rename, so a reader sees the old state or the new one, never half. */
-export function writeJsonAtomically(filePath: string, value: unknown, mode = 0o600): void {
-	const temporary = `${filePath}.${process.pid}.tmp`;
-	fs.writeFileSync(temporary, JSON.stringify(value), { mode });
-	fs.renameSync(temporary, filePath);
+/** Writes through a temporary file and a rename, so a reader sees the old state or the new one, never half; the user's alone (specs hold environments). */
+export function writeJsonAtomically(filePath: string, value: unknown): void {
+	writePrivateFileAtomic(filePath, JSON.stringify(value));
 }
 
 /** Undefined when the file is missing or is not a state file. */

@@ -1,5 +1,5 @@
 import { logSize, readLogBytes, utf8BoundaryInFile } from '../logFile';
-import { isSameProcess } from '../procfs';
+import { isIdentified } from '../signals';
 import { TaskOutput } from '../taskOutput';
 import { ENDED_WHILE_NO_WINDOW, STOPPED_WHEN_WINDOW_CLOSED, resultOf, type FinalResult } from '../taskResult';
 import { TaskRun, type TaskRunContext } from '../taskRun';
@@ -94,8 +94,8 @@ function reviveSupervised(record: TaskRecord, options: RecoveryOptions): { run: 
 	if (saved.status === 'exited') {
 		return { run, result: resultOf(outcomeOfState(saved), undefined, saved.endedAt ?? context.now(), true) };
 	}
-	if (!isSameProcess(saved.supervisorPid, saved.supervisorStartTime)) {
-		// Gone without a word, or its pid now belongs to another process: either way it no longer runs.
+	if (!isIdentified(saved.supervisorPid, saved.supervisorStartTime)) {
+		// Gone without a word, or its pid now belongs to another process (or it has no start time to tell): never adopted by pid alone.
 		return { run, result: { status: 'failed', reason: ENDED_WHILE_NO_WINDOW, endedAt: context.now() } };
 	}
 	adopt(run, saved, statePath, options);

@@ -16,6 +16,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import { ProcessRunner, type ProcessOutcome } from '../processRunner';
 import { groupExists, processStartTime } from '../procfs';
+import { signalGroupOf } from '../signals';
 import type { Shell } from '../shell';
 import { TaskLog } from '../taskLog';
 import { STDERR_TAIL_BYTES, TailBytes } from '../tailBytes';
@@ -100,10 +101,11 @@ class Supervisor {
 			streams.forEach((stream) => stream.destroy());
 		};
 		this._stop = () => {
-			signalGroup(pid, 'SIGTERM');
+			const startTime = this._started.startTime;
+			signalGroup(pid, startTime, 'SIGTERM');
 			setTimeout(() => {
 				if (groupExists(pid)) {
-					signalGroup(pid, 'SIGKILL');
+					signalGroup(pid, startTime, 'SIGKILL');
 				}
 				// A process that left the group (setsid) can hold the pipes forever; stop waiting for it.
 				setTimeout(release, pipeReleaseMilliseconds);
@@ -196,7 +198,7 @@ class Supervisor {
 	/** Something in here broke: the task cannot be followed any more, so it is stopped rather than left writing to pipes no one reads. */
 	private fail(error: Error): void {
 		if (this._started.pid !== undefined) {
-			signalGroup(this._started.pid, 'SIGTERM');
+			signalGroup(this._started.pid, this._started.startTime, 'SIGTERM');
 		}
 		this._finished = true;
 		try {
@@ -241,12 +243,9 @@ function parseReady(message: string, logPath: string): HandoverReady {
 	return { written, dropped: 0 };
 }
 
-function signalGroup(pgid: number, signal: NodeJS.Signals): void {
-	try {
-		process.kill(-pgid, signal);
-	} catch {
-		// The group is gone already.
-	}
+/** A handed-over command is not this process's child: its group is signalled only while its leader is still the one that started. */
+function signalGroup(pgid: number, startTime: string | undefined, signal: NodeJS.Signals): void {
+	signalGroupOf(pgid, { kind: 'recorded', startTime }, signal);
 }
 
 function main(): void {

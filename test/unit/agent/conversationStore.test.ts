@@ -24,6 +24,22 @@ describe('conversation store', () => {
 		assert.deepEqual((await store.list()).map((entry) => entry.id), ['c2', 'c1']);
 	});
 
+	it('keeps conversations readable by the user alone, also those an earlier version saved', async function () {
+		if (process.platform === 'win32') {
+			this.skip();
+		}
+		const saved = path.join(folder, 'conversations');
+		fs.mkdirSync(saved, { mode: 0o755 });
+		fs.writeFileSync(path.join(saved, 'old.json'), '{}', { mode: 0o644 });
+		fs.chmodSync(saved, 0o755);
+		const store = new ConversationStore(saved);
+		await store.save('c1', 'First', { messages: ['a secret pasted here'] });
+		assert.equal(fs.statSync(saved).mode & 0o777, 0o700);
+		for (const name of ['old.json', 'c1.json', 'index.json']) {
+			assert.equal(fs.statSync(path.join(saved, name)).mode & 0o777, 0o600, name);
+		}
+	});
+
 	it('writes atomically: no temporary file is left and a reader never sees a partial file', async () => {
 		const file = path.join(folder, 'x.json');
 		await Promise.all(Array.from({ length: 20 }, (_, index) => writeFileAtomic(file, JSON.stringify({ index, padding: 'x'.repeat(100_000) }))));

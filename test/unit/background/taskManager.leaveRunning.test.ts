@@ -105,6 +105,41 @@ describePosix('TaskManager leave running', function () {
 		await waitFor(() => !fs.existsSync(statePath(storageDir, info.id)), 2000, 'the state file to be removed');
 	});
 
+	it('every file under the store is the user\'s alone (0600) and every folder too (0700), whatever the umask', async () => {
+		const storageDir = fixture.folder();
+		const previous = process.umask(0o022);
+		try {
+			const tasks = manager(storageDir);
+			const plain = tasks.start('echo secret-output', { origin: 'agent' });
+			const left = tasks.start('echo left; sleep 30', { origin: 'agent', leaveRunning: true });
+			await tasks.whenFinished(plain.id);
+			assert.equal((await tasks.waitFor(left.id, { pattern: '^left$' }, { timeoutMs: 10_000 })).outcome, 'pattern');
+			tasks.drain();
+			tasks.dispose();
+			const seen: string[] = [];
+			const walk = (folder: string): void => {
+				assert.equal(fs.statSync(folder).mode & 0o777, 0o700, folder);
+				for (const entry of fs.readdirSync(folder, { withFileTypes: true })) {
+					const full = path.join(folder, entry.name);
+					if (entry.isDirectory()) {
+						walk(full);
+					} else if (entry.isFile()) {
+						seen.push(entry.name);
+						assert.equal(fs.statSync(full).mode & 0o777, 0o600, full);
+					}
+				}
+			};
+			walk(storageDir);
+			for (const expected of [`${plain.id}.log`, `${left.id}.log`, 'tasks.json', `${left.id}.state.json`]) {
+				assert.ok(seen.includes(expected), `${expected} among ${seen.join(', ')}`);
+			}
+			const second = manager(storageDir);
+			await second.cancel(left.id);
+		} finally {
+			process.umask(previous);
+		}
+	});
+
 	it('a task left running that ends while no manager exists is reported by the next one with its real exit code, exactly once', async () => {
 		const storageDir = fixture.folder();
 		const first = manager(storageDir);

@@ -152,7 +152,8 @@ describePosix('TaskManager.waitFor', () => {
 	it('rejects an invalid pattern, an invalid port and an unknown task with a clear error', async () => {
 		const manager = fixture.manager();
 		const info = manager.start('sleep 30', { origin: 'agent' });
-		await assert.rejects(manager.waitFor(info.id, { pattern: 'ready(' }, { timeoutMs: 1000 }), /not a valid regular expression/);
+		await assert.rejects(manager.waitFor(info.id, { pattern: 'ready(' }, { timeoutMs: 1000 }), /"ready\(" is not a pattern Meanwhile can use: missing closing \)/);
+		await assert.rejects(manager.waitFor(info.id, { pattern: '(a)\\1' }, { timeoutMs: 1000 }), /backreferences/);
 		await assert.rejects(manager.waitFor(info.id, { port: 70_000 }, { timeoutMs: 1000 }), /not a TCP port/);
 		await assert.rejects(manager.waitFor('bg-999', {}, { timeoutMs: 1000 }), /There is no background task bg-999/);
 		await manager.cancel(info.id);

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { STOPPED_WITH_WINDOW } from '../../../src/background';
 import { TaskRun } from '../../../src/background/taskRun';
+import { compileLinePattern } from '../../../src/common/linePattern';
 import { FakeProcess, FakeRunContext, queuedInfo, runningRun } from './fakes';
 import { delay } from './helpers';
 
@@ -111,7 +112,7 @@ describe('TaskRun', () => {
 
 	it('a wait sees new output, and a wait on a finished task ends at once', async () => {
 		const { run } = runningRun(context);
-		const waiting = run.waitFor(/^ready$/, undefined, { timeoutMs: 10_000 });
+		const waiting = run.waitFor(compileLinePattern('^ready$'), undefined, { timeoutMs: 10_000 });
 		run.receiveOutput(Buffer.from('ready\n'), 'stdout');
 		const result = await waiting;
 		assert.equal(result.outcome, 'pattern');
@@ -120,7 +121,7 @@ describe('TaskRun', () => {
 		const exit = run.waitFor(undefined, undefined, { timeoutMs: 10_000 });
 		run.complete({ status: 'succeeded', exitCode: 0, endedAt: 9 });
 		assert.equal((await exit).outcome, 'exited');
-		assert.equal((await run.waitFor(/x/, undefined, { timeoutMs: 10_000 })).outcome, 'exited');
+		assert.equal((await run.waitFor(compileLinePattern('x'), undefined, { timeoutMs: 10_000 })).outcome, 'exited');
 	});
 
 	it('as the window closes, ends without a notice as stopped with the window, or as it was being stopped', () => {
@@ -142,7 +143,7 @@ describe('TaskRun', () => {
 
 	it('let go as the window closes, it stays running and its waits are aborted', async () => {
 		const { run, group } = runningRun(context);
-		const waiting = run.waitFor(/never/, undefined, { timeoutMs: 10_000 });
+		const waiting = run.waitFor(compileLinePattern('never'), undefined, { timeoutMs: 10_000 });
 		run.letGo();
 		assert.equal((await waiting).outcome, 'aborted');
 		assert.equal(group.abandoned, true);

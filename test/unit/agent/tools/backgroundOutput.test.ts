@@ -17,7 +17,10 @@ describe('background_output', function () {
 		await tasks.whenFinished(task.id);
 		const invalid = await backgroundOutputTool.run({ task_id: task.id, grep: 'a(b' }, bench().context());
 		assert.equal(invalid.isError, true);
-		assert.match(invalid.content, /^grep is not a valid regular expression \(JavaScript syntax\): .*Unterminated group/);
+		assert.match(invalid.content, /^grep is not a pattern Meanwhile can use \(RE2 syntax, which runs in linear time\): missing closing \)/);
+		const lookahead = await backgroundOutputTool.run({ task_id: task.id, grep: 'error(?!s)' }, bench().context());
+		assert.equal(lookahead.isError, true);
+		assert.match(lookahead.content, /^grep .* it uses lookahead and lookbehind/);
 		assert.equal(cursors.size, 0, 'nothing read');
 		const unknown = await backgroundOutputTool.run({ task_id: 'bg-7' }, bench().context());
 		assert.equal(unknown.isError, true);
@@ -125,7 +128,7 @@ describe('background_output', function () {
 					assert.match(toolResultText(tail), /\[showing the last 3 of 30 lines\]\nline 28\nline 29\nERROR 30\nfull log: /);
 					assert.match(toolResultText(both), /\[grep "line": 27 of 30 lines match\]\n\[showing the last 2 of 27 lines\]\nline 28\nline 29\nfull log: /);
 					assert.equal(invalid.is_error, true);
-					assert.match(toolResultText(invalid), /^grep is not a valid regular expression \(JavaScript syntax\): /);
+					assert.match(toolResultText(invalid), /^grep is not a pattern Meanwhile can use \(RE2 syntax, which runs in linear time\): /);
 					return text('Three errors.');
 				},
 			);

@@ -95,7 +95,7 @@ describe('background_wait', function () {
 				assert.ok(blocks.every((block) => block.is_error === true));
 				const [empty, invalid, unknown] = blocks.map(toolResultText);
 				assert.match(empty, /until needs at least one of pattern, port or exit: true/);
-				assert.match(invalid, /^until.pattern is not a valid regular expression/);
+				assert.match(invalid, /^until.pattern is not a pattern Meanwhile can use/);
 				assert.match(unknown, /^Invalid input for background_wait: "until.regex" is not an option here/);
 				return text('I will fix my call.');
 			},

@@ -27,7 +27,7 @@ describe('waitReport', function () {
 		const refused = invalidPattern('(', 'until.pattern');
 		assert.equal(refused?.isError, true);
 		assert.equal(refused?.summary, 'invalid pattern');
-		assert.match(refused?.content ?? '', /^until.pattern is not a valid regular expression/);
+		assert.match(refused?.content ?? '', /^until.pattern is not a pattern Meanwhile can use/);
 		assert.deepEqual(patternOrPort({ pattern: 'x' }), { pattern: 'x' });
 		assert.deepEqual(patternOrPort({ port: 3000 }), { port: 3000 });
 		assert.deepEqual(patternOrPort({}), {});

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { isOpenToOthers, tightenTree } from '../../../../src/background/store/privateFiles';
+import { isOpenToOthers, tightenTree } from '../../../src/common/privateFiles';
 
 function temporaryFolder(): string {
 	return fs.mkdtempSync(path.join(os.tmpdir(), 'meanwhile-private-'));
