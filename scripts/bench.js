@@ -44,6 +44,9 @@ const CHAT = path.join(__dirname, 'bench', 'chat.js');
 const PROFILES = profileDir;
 const MiB = 1_048_576;
 const GRACE_SECONDS = 3;
+/** Activation may take this much longer than an empty extension that registers the same two views. */
+const ACTIVATION_TARGET_MS = 5;
+const ACTIVATION_TARGET = `≤ ${ACTIVATION_TARGET_MS} ms over baseline`;
 
 const runs = {
 	throughput: QUICK ? 2 : 5,
@@ -139,7 +142,7 @@ function profileLines(profile) {
 
 /**
  * What main() builds before any measurement (see build.js): later sections need no esbuild.
- * @type {ReturnType<typeof buildExtras> & { emptyExtension?: string }}
+ * @type {Awaited<ReturnType<typeof buildExtras>> & { emptyExtension?: string }}
  */
 let prepared = { readableExtension: undefined, modelClientOnly: undefined, readableWebview: undefined, composition: [] };
 
@@ -517,7 +520,7 @@ async function activationSection(distDir) {
 	const bundle = path.join(distDir, 'extension.js');
 	const empty = prepared.emptyExtension;
 	if (!empty || !fs.existsSync(bundle)) {
-		return { rows: [{ what: 'Activation', ours: `not measured: ${empty ? 'no extension bundle' : 'the empty extension did not build'}`, baseline: '—', ratio: '—', target: '≤ 30 ms over baseline', met: undefined }], notes: [], missed: [] };
+		return { rows: [{ what: 'Activation', ours: `not measured: ${empty ? 'no extension bundle' : 'the empty extension did not build'}`, baseline: '—', ratio: '—', target: ACTIVATION_TARGET, met: undefined }], notes: [], missed: [] };
 	}
 	const results = await rounds(
 		'activation',
@@ -529,7 +532,7 @@ async function activationSection(distDir) {
 	const ours = median(results.ours.map((result) => result.viewsRegisteredMs));
 	const base = median(results.empty.map((result) => result.viewsRegisteredMs));
 	const over = ours - base;
-	const met = errors.length === 0 ? over <= 30 : undefined;
+	const met = errors.length === 0 ? over <= ACTIVATION_TARGET_MS : undefined;
 	const unknown = [...new Set(results.ours.flatMap((result) => result.unknownMembers))];
 	const notes = [
 		`- Activation is measured with a stubbed vscode API (scripts/bench/vscodeStub.js, injected through \`Module._resolveFilename\` and the require cache) in plain Node ${process.version}, each run in a fresh process: from \`require\` of dist/extension.js to the moment both views (\`meanwhile.tasks\` tree, \`meanwhile.chat\` webview provider) are registered by \`activate(context)\`. The real extension host adds its own constant overhead to both sides. Baseline: an empty extension that only registers the same two views (scripts/bench/emptyExtension.js, bundled and minified the same way). ${runs.activation} runs each. Ours: require ${ms(median(results.ours.map((result) => result.requireMs)))}, activate() ${ms(median(results.ours.map((result) => result.activateMs)))} (medians).` +
@@ -544,7 +547,7 @@ async function activationSection(distDir) {
 		const profile = await profileActivation(bundle);
 		const sdk = await sdkRequireCost();
 		missed.push(
-			`**Activation** (${ms(over)} over the empty extension, target 30 ms). Nearly all of it is \`require\` of the bundle (${ms(median(results.ours.map((result) => result.requireMs)))}), i.e. V8 parsing and compiling it and running its modules' top-level code; \`activate()\` itself takes ${ms(median(results.ours.map((result) => result.activateMs)))}.`,
+			`**Activation** (${ms(over)} over the empty extension, target ${ACTIVATION_TARGET_MS} ms). Nearly all of it is \`require\` of the bundle (${ms(median(results.ours.map((result) => result.requireMs)))}), i.e. V8 parsing and compiling it and running its modules' top-level code; \`activate()\` itself takes ${ms(median(results.ours.map((result) => result.activateMs)))}.`,
 			...profileLines(profile),
 			sdk ? `  src/agent/modelClient.ts alone (the one file that imports the Anthropic SDK) with the part of the SDK it uses, bundled and minified the same way (${(sdk.bytes / 1000).toFixed(0)} KB), takes ${ms(sdk.requireMs)} to require in a fresh process (median of ${sdk.runs}): that much of the activation could wait for the first request to the model.` : '',
 			'  What the bundle is made of is listed under "Bundle composition" below. Proposed fix (esbuild.mjs, src/agent/modelClient.ts and where it is constructed): keep what activation does not need out of the code loaded at activation — build the model client with the Anthropic SDK as a second CommonJS entry (esbuild has no code splitting for CommonJS) and `require()` it on the first request to the model; the background engine, the tree and the webview provider are all that must load at once.',
@@ -561,7 +564,7 @@ async function activationSection(distDir) {
 					ours: ms(oursRequire),
 					baseline: `${ms(baseRequire)} (empty extension, require only)`,
 					ratio: `+${ms(oursRequire - baseRequire)}`,
-					target: '≤ 30 ms over baseline',
+					target: ACTIVATION_TARGET,
 					met: undefined,
 				},
 			],
@@ -570,7 +573,7 @@ async function activationSection(distDir) {
 		};
 	}
 	return {
-		rows: [{ what: 'Activation: from require + activate() to both views registered (stubbed vscode API)', ours: ms(ours), baseline: `${ms(base)} (empty extension)`, ratio: `+${ms(over)}`, target: '≤ 30 ms over baseline', met }],
+		rows: [{ what: 'Activation: from require + activate() to both views registered (stubbed vscode API)', ours: ms(ours), baseline: `${ms(base)} (empty extension)`, ratio: `+${ms(over)}`, target: ACTIVATION_TARGET, met }],
 		notes,
 		missed,
 	};
@@ -797,9 +800,9 @@ async function main() {
 	if (SKIP_BUILD) {
 		build = { distDir: path.join(projectRoot, 'dist'), ok: false, note: 'the bundles in dist/ as they were (--skip-build: `node esbuild.mjs --production` was not run, so they may not be minified)' };
 	} else {
-		build = buildProduction({ separate: SEPARATE_DIST });
+		build = await buildProduction({ separate: SEPARATE_DIST });
 	}
-	prepared = { ...buildExtras(), emptyExtension: tryBuild(buildEmptyExtension) };
+	prepared = { ...(await buildExtras()), emptyExtension: tryBuild(buildEmptyExtension) };
 
 	/** @type {[string, () => Promise<SectionOutput>][]} */
 	const sections = [
