@@ -90,6 +90,53 @@ function spawnRaw(command) {
 	return { child, closed, bytes: () => bytes };
 }
 
+/**
+ * Lines as builds and test runners print them: 20 to 200 characters, one in five with ANSI colours,
+ * about 60 KiB of them (`yes` repeats its argument, which may be at most 128 KiB). Seeded, so every
+ * run prints the same bytes.
+ */
+function lineBlock() {
+	const random = mulberry32(42);
+	const words = ['compiled', 'module', 'src/components/widget.ts', 'PASS', 'test/unit/parser.test.ts', 'in', '12 ms', 'warning:', 'unused', 'variable', '✓', 'ok', 'bundle', 'chunk', 'größe', '→'];
+	const colours = ['\u001b[32m', '\u001b[31m', '\u001b[1;33m', '\u001b[36m'];
+	/** @type {string[]} */
+	const lines = [];
+	let size = 0;
+	while (size < 60_000) {
+		const length = 20 + Math.floor(random() * 181);
+		let line = '';
+		while (line.length < length) {
+			line += `${words[Math.floor(random() * words.length)]} `;
+		}
+		line = line.slice(0, length);
+		if (random() < 0.2) {
+			const colour = colours[Math.floor(random() * colours.length)];
+			line = `${colour}${line.slice(0, 8)}\u001b[0m${line.slice(8)}`;
+		}
+		lines.push(line);
+		size += Buffer.byteLength(line) + 1;
+	}
+	return lines.join('\n');
+}
+
+/**
+ * The shell command printing `bytes` bytes of the given kind: zeros on one line (`/dev/zero`), or
+ * lines (see {@link lineBlock}; the block is written to `folder`).
+ * @param {'zero' | 'lines'} source
+ * @param {number} bytes
+ * @param {string} folder
+ */
+function outputCommand(source, bytes, folder) {
+	if (source === 'zero') {
+		return `head -c ${bytes} /dev/zero`;
+	}
+	const block = path.join(folder, 'lines.txt');
+	if (!fs.existsSync(block)) {
+		fs.writeFileSync(block, lineBlock());
+	}
+	return `yes "$(cat '${block}')" | head -c ${bytes}`;
+}
+
 /** Measures event-loop delay (ms) from now until `stop()`. */
 function eventLoopMonitor() {
 	const histogram = monitorEventLoopDelay({ resolution: 5 });
@@ -132,16 +179,20 @@ function memoryMeter() {
 /** @type {Record<string, (args: any) => Promise<unknown>>} */
 const cases = {
 	/** One task printing `bytes` bytes as fast as it can, captured by TaskManager. */
-	async 'throughput-ours'(/** @type {{ bytes: number, logMaxBytes?: number }} */ args) {
+	async 'throughput-ours'(/** @type {{ bytes: number, logMaxBytes?: number, source?: 'zero' | 'lines' }} */ args) {
 		const { manager, settings, close } = createManager(args.logMaxBytes ? { logMaxBytes: args.logMaxBytes } : {});
 		try {
+			const command = outputCommand(args.source ?? 'zero', args.bytes, buildDir);
+			const memory = memoryMeter();
 			const started = performance.now();
-			const info = manager.start(`head -c ${args.bytes} /dev/zero`, { origin: 'agent' });
+			const info = manager.start(command, { origin: 'agent' });
 			const done = await manager.whenFinished(info.id);
 			const seconds = (performance.now() - started) / 1000;
+			const { growthBytes } = memory.stop();
 			const logBytes = fs.statSync(done.logPath).size;
 			return {
 				seconds,
+				growthBytes,
 				bytes: done.outputBytes,
 				bytesPerSecond: done.outputBytes / seconds,
 				status: done.status,
@@ -156,12 +207,15 @@ const cases = {
 	},
 
 	/** The same command spawned with plain Node, every chunk read and dropped. */
-	async 'throughput-raw'(/** @type {{ bytes: number }} */ args) {
+	async 'throughput-raw'(/** @type {{ bytes: number, source?: 'zero' | 'lines' }} */ args) {
+		const command = outputCommand(args.source ?? 'zero', args.bytes, buildDir);
+		const memory = memoryMeter();
 		const started = performance.now();
-		const raw = spawnRaw(`head -c ${args.bytes} /dev/zero`);
+		const raw = spawnRaw(command);
 		await raw.closed;
 		const seconds = (performance.now() - started) / 1000;
-		return { seconds, bytes: raw.bytes(), bytesPerSecond: raw.bytes() / seconds };
+		const { growthBytes } = memory.stop();
+		return { seconds, growthBytes, bytes: raw.bytes(), bytesPerSecond: raw.bytes() / seconds };
 	},
 
 	/** The same, every chunk also written to a file through a WriteStream, pausing the pipe while the stream is full. */

@@ -17,9 +17,9 @@ export interface OutputFlow {
  * Where a running task's output goes: the raw bytes to its log file, the text to the in-memory tail.
  * stdout and stderr are interleaved in the order their chunks arrive.
  *
- * Valid UTF-8 goes into the byte ring as it is, with a character split across chunks held back until
- * its end arrives; only chunks with invalid bytes are decoded (to U+FFFD), so a flood costs a copy, not
- * a decode and an encode.
+ * Bytes go into the byte ring as they are, with a character split across chunks held back until its
+ * end arrives (so a chunk of the other stream cannot cut it); nothing is decoded or checked on the way
+ * in unless a wait looks at the text, so a flood costs a copy, not a validation, a decode and an encode.
  */
 export class TaskOutput {
 	private readonly _buffer: OutputBuffer;
@@ -54,14 +54,13 @@ export class TaskOutput {
 		const complete = completeUtf8Length(data);
 		this._pending[stream] = complete < data.length ? Buffer.from(data.subarray(complete)) : undefined;
 		const whole = data.subarray(0, complete);
+		// Held as it came: a flood passes through the ring and is overwritten long before anyone reads it,
+		// so bytes are checked only when read (the ring's reads turn invalid ones into U+FFFD).
+		this._buffer.appendBytes(whole);
 		let text = '';
-		if (isUtf8(whole)) {
-			this._buffer.appendBytes(whole);
-			text = wantText ? whole.toString('utf8') : '';
-		} else {
+		if (wantText) {
 			// Not fatal: invalid bytes become U+FFFD instead of throwing.
-			text = new TextDecoder('utf-8').decode(whole);
-			this._buffer.append(text);
+			text = isUtf8(whole) ? whole.toString('utf8') : new TextDecoder('utf-8').decode(whole);
 		}
 		if (this._log && !this._log.write(chunk) && !this._waitingForLog && !this._finished) {
 			this._waitingForLog = true;
