@@ -8,7 +8,8 @@
  *
  * Options: --quick (fewer runs, for trying the benchmark out), --skip-build (use dist/ as it is),
  * --separate-dist (build the bundles into a temporary folder instead of running esbuild.mjs, leaving dist/ alone),
- * --only=<section,...> (throughput, flood, spawn, drain, cancel, seed, activation, bundle, chat).
+ * --only=<section,...> (throughput, flood, spawn, drain, cancel, seed, activation, bundle, chat, host, latency).
+ * host and latency run in the real extension host (code-server, loading this checkout's dist/).
  * Progress goes to stderr; heavy parts run in child processes (scripts/bench/worker.js and friends)
  * so that memory and event-loop figures are of that work alone.
  */
@@ -26,6 +27,8 @@ if (ownBuildFolder) {
 const { buildEmptyExtension, buildEngine, buildExtras, buildProduction } = require('./bench/build');
 const { markdown, mbPerSecond, mib, ms, ratio, terminalTable } = require('./bench/report');
 const { buildDir, median, max, min, profileDir, progress, projectRoot, runWorker, summarizeProfile } = require('./bench/util');
+const { SOURCE_DESCRIPTIONS } = require('./bench/output');
+const { hostFloodSection, turnLatencySection } = require('./bench/hostSections');
 
 /** @typedef {import('./bench/report').Row} Row */
 /** @typedef {import('./bench/report').NoteSection} NoteSection */
@@ -172,6 +175,41 @@ async function throughputSection() {
 	const notes = [
 		`- Throughput: bytes of output ÷ time from \`start()\` to the task's final status (the log closed on disk); ${runs.throughput} runs each. Ours keeps the newest 1 MiB in the in-memory ring and writes the first 50 MiB to the log (the default cap; the rest is counted and noted in the log). Checked in every run: status succeeded, outputBytes = 10⁹, ring full (${results.ours[0]?.tailChars} chars), log ${results.ours[0] ? mib(results.ours[0].logBytes) : 'n/a'}. Ours per run: ${results.ours.map((result) => mbPerSecond(result.bytesPerSecond)).join(', ')}; baseline: ${results.raw.map((result) => mbPerSecond(result.bytesPerSecond)).join(', ')}.`,
 	];
+
+	// Lines, as builds and test runners print them: what users run.
+	const lineBytes = 1024 * MiB;
+	const lines = await rounds(
+		'throughput (1 GiB of lines, default settings)',
+		runs.throughput,
+		{ ours: () => engine('throughput-ours', { bytes: lineBytes, source: 'lines' }), raw: () => engine('throughput-raw', { bytes: lineBytes, source: 'lines' }) },
+		(_name, result) => `${mbPerSecond(result.bytesPerSecond)}, +${mib(result.growthBytes)} RSS`,
+	);
+	const linesOurs = median(lines.ours.map((result) => result.bytesPerSecond));
+	const linesRaw = median(lines.raw.map((result) => result.bytesPerSecond));
+	const linesGrowth = median(lines.ours.map((result) => result.growthBytes));
+	const zeroGrowth = median(results.ours.map((result) => result.growthBytes));
+	const linesRawGrowth = median(lines.raw.map((result) => result.growthBytes));
+	rows.push(
+		{
+			what: 'Output capture throughput: one task printing 1 GiB of lines (20–200 chars, one in five with ANSI colours), default settings',
+			ours: mbPerSecond(linesOurs),
+			baseline: `${mbPerSecond(linesRaw)} (Node spawn, stdout piped, chunks dropped)`,
+			ratio: ratio(linesOurs / linesRaw),
+			target: '≥ 0.70× baseline',
+			met: linesOurs / linesRaw >= 0.7,
+		},
+		{
+			what: 'Memory: peak RSS growth of the process running TaskManager while one task prints 1 GiB of lines, beside 1 GB on one line (`/dev/zero`)',
+			ours: `+${mib(linesGrowth)}`,
+			baseline: `+${mib(zeroGrowth)} (ours, one line); +${mib(linesRawGrowth)} (Node spawn, lines dropped)`,
+			ratio: ratio(linesGrowth / zeroGrowth),
+			target: '≤ one line + 8 MiB',
+			met: linesGrowth <= zeroGrowth + 8 * MiB,
+		},
+	);
+	notes.push(
+		`- Lines: ${SOURCE_DESCRIPTIONS.lines}; the producer itself (\`yes\`, \`head\`) is part of both sides. ${runs.throughput} runs each. Ours per run: ${lines.ours.map((result) => `${mbPerSecond(result.bytesPerSecond)} (+${mib(result.growthBytes)})`).join(', ')}; baseline: ${lines.raw.map((result) => `${mbPerSecond(result.bytesPerSecond)} (+${mib(result.growthBytes)})`).join(', ')}. Memory as for the flood below (peak RSS since just before the task started, after a forced GC); the one-line figure is of the 1 GB \`/dev/zero\` runs above: ${results.ours.map((result) => `+${mib(result.growthBytes)}`).join(', ')}.`,
+	);
 
 	// The same with a log large enough for everything (1 GB written to disk).
 	const free = freeBytes(os.tmpdir());
@@ -815,6 +853,8 @@ async function main() {
 		['activation', () => activationSection(build.distDir)],
 		['bundle', () => bundleSection(build.distDir, build)],
 		['chat', () => chatSection(build.distDir)],
+		['host', () => hostFloodSection({ quick: QUICK })],
+		['latency', () => turnLatencySection({ quick: QUICK })],
 	];
 	/** @type {Row[]} */
 	const rows = [];

@@ -33,6 +33,32 @@ function buildEngine() {
 	return outfile;
 }
 
+/**
+ * Bundles the UI tests' driver of a real VS Code (test/ui/workbench.ts, with the fake Messages API of
+ * test/fixtures) into workbench.js of the build folder, for the extension-host cases (extensionHost.js).
+ */
+function buildWorkbenchDriver() {
+	const outfile = path.join(buildDir, 'workbench.js');
+	esbuild().buildSync({
+		stdin: {
+			contents: "module.exports = { ...require('./test/ui/workbench'), ...require('./test/fixtures/fakeAnthropic') };",
+			resolveDir: projectRoot,
+			sourcefile: 'workbench-driver.js',
+			loader: 'js',
+		},
+		outfile,
+		bundle: true,
+		platform: 'node',
+		format: 'cjs',
+		target: 'node20',
+		packages: 'external',
+		// scripts/deps.js finds the project (the extension to load) from where it is; the bundle is elsewhere.
+		define: { __dirname: JSON.stringify(path.join(projectRoot, 'scripts')) },
+		logLevel: 'error',
+	});
+	return outfile;
+}
+
 /** Bundles the empty extension (scripts/bench/emptyExtension.js) minified, as the real one is. */
 function buildEmptyExtension() {
 	const outfile = path.join(buildDir, 'empty-extension.js');
@@ -168,4 +194,4 @@ async function bundleComposition() {
 	return result;
 }
 
-module.exports = { buildEngine, buildEmptyExtension, buildProduction, buildExtras };
+module.exports = { buildEngine, buildEmptyExtension, buildProduction, buildExtras, buildWorkbenchDriver };

@@ -16,6 +16,7 @@ const { spawn } = require('node:child_process');
 const { monitorEventLoopDelay } = require('node:perf_hooks');
 const { delay, groupMembers, memoryNow, buildDir, procStat, reportResult, resetPeakMemory, tempFolder } = require('./util');
 const { runSeedTask } = require('./seed');
+const { mulberry32, outputCommand } = require('./output');
 
 /** @typedef {typeof import('../../src/background')} Engine */
 /** @typedef {import('../../src/background').TaskManager} TaskManager */
@@ -88,53 +89,6 @@ function spawnRaw(command) {
 	child.stderr.on('data', (/** @type {Buffer} */ chunk) => (bytes += chunk.length));
 	const closed = new Promise((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
 	return { child, closed, bytes: () => bytes };
-}
-
-/**
- * Lines as builds and test runners print them: 20 to 200 characters, one in five with ANSI colours,
- * about 60 KiB of them (`yes` repeats its argument, which may be at most 128 KiB). Seeded, so every
- * run prints the same bytes.
- */
-function lineBlock() {
-	const random = mulberry32(42);
-	const words = ['compiled', 'module', 'src/components/widget.ts', 'PASS', 'test/unit/parser.test.ts', 'in', '12 ms', 'warning:', 'unused', 'variable', '✓', 'ok', 'bundle', 'chunk', 'größe', '→'];
-	const colours = ['\u001b[32m', '\u001b[31m', '\u001b[1;33m', '\u001b[36m'];
-	/** @type {string[]} */
-	const lines = [];
-	let size = 0;
-	while (size < 60_000) {
-		const length = 20 + Math.floor(random() * 181);
-		let line = '';
-		while (line.length < length) {
-			line += `${words[Math.floor(random() * words.length)]} `;
-		}
-		line = line.slice(0, length);
-		if (random() < 0.2) {
-			const colour = colours[Math.floor(random() * colours.length)];
-			line = `${colour}${line.slice(0, 8)}\u001b[0m${line.slice(8)}`;
-		}
-		lines.push(line);
-		size += Buffer.byteLength(line) + 1;
-	}
-	return lines.join('\n');
-}
-
-/**
- * The shell command printing `bytes` bytes of the given kind: zeros on one line (`/dev/zero`), or
- * lines (see {@link lineBlock}; the block is written to `folder`).
- * @param {'zero' | 'lines'} source
- * @param {number} bytes
- * @param {string} folder
- */
-function outputCommand(source, bytes, folder) {
-	if (source === 'zero') {
-		return `head -c ${bytes} /dev/zero`;
-	}
-	const block = path.join(folder, 'lines.txt');
-	if (!fs.existsSync(block)) {
-		fs.writeFileSync(block, lineBlock());
-	}
-	return `yes "$(cat '${block}')" | head -c ${bytes}`;
 }
 
 /** Measures event-loop delay (ms) from now until `stop()`. */
@@ -608,20 +562,6 @@ async function watchGroupEnd(pgid, pids, started) {
 	return { liveMs, goneMs };
 }
 
-/**
- * A small seeded random generator, so every run of the drain script makes the same choices.
- * @param {number} seed
- */
-function mulberry32(seed) {
-	let state = seed >>> 0;
-	return () => {
-		state = (state + 0x6d2b79f5) >>> 0;
-		let t = state;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 
 async function main() {
 	const name = process.argv[2] ?? '';

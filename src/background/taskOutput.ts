@@ -4,7 +4,7 @@ import { OutputBuffer } from './outputBuffer';
 import { STDERR_TAIL_BYTES, TailBytes } from './tailBytes';
 import type { OutputStreamName } from './processRunner';
 import type { TaskLog } from './taskLog';
-import { completeUtf8Length, utf8RemnantLength } from './utf8';
+import { completeUtf8Length, UTF8_MAX_BYTES, utf8RemnantLength } from './utf8';
 
 /** What produces the output, so it can be held back while the log catches up. */
 export interface OutputFlow {
@@ -50,7 +50,17 @@ export class TaskOutput {
 			this._stderrTail.append(chunk);
 		}
 		const pending = this._pending[stream];
-		const data = pending ? Buffer.concat([pending, chunk]) : chunk;
+		let data = chunk;
+		if (pending) {
+			if (wantText || chunk.length < UTF8_MAX_BYTES) {
+				data = Buffer.concat([pending, chunk]);
+			} else {
+				// The held bytes go first, in this same call, so nothing comes between them and the rest of
+				// their character; a chunk this long ends the same with or without them in front, so the
+				// chunk is not copied to join them (lines with non-ASCII characters split often).
+				this._buffer.appendBytes(pending);
+			}
+		}
 		const complete = completeUtf8Length(data);
 		this._pending[stream] = complete < data.length ? Buffer.from(data.subarray(complete)) : undefined;
 		const whole = data.subarray(0, complete);
