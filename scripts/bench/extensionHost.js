@@ -73,6 +73,14 @@ function memoryOf(pid) {
 	return { rss: field('VmRSS'), peak: field('VmHWM') };
 }
 
+/** CPU seconds a process has used (user + system), from /proc/PID/stat. @param {number} pid */
+function cpuSecondsOf(pid) {
+	const text = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+	const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+	// utime and stime are fields 14 and 15 of the line, in clock ticks (100 per second on Linux).
+	return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 /** @param {number} pid */
 function resetPeak(pid) {
 	try {
@@ -156,7 +164,7 @@ const cases = {
 			// Warm up: the extension activated, the engine's code paths compiled.
 			await runInBackground(workbench, ': warm-up; echo warm');
 			await seenSucceeded(workbench, 'warm-up');
-			/** @type {{ side: string, seconds: number, growthBytes?: number, rowLagMs: number, probeLagMs?: number }[]} */
+			/** @type {{ side: string, seconds: number, cpuSeconds: number, growthBytes?: number, rowLagMs: number, probeLagMs?: number }[]} */
 			const results = [];
 			for (let round = 0; round < args.runs; round++) {
 				const order = round % 2 === 0 ? ['null', 'ours'] : ['ours', 'null'];
@@ -167,6 +175,7 @@ const cases = {
 					const command = `: ${label}; s=$(date +%s%N); ${producer}${sink}; e=$(date +%s%N); echo "$s $e" > '${file}'`;
 					await delay(500);
 					const before = memoryOf(host).rss;
+					const cpuBefore = cpuSecondsOf(host);
 					const exact = resetPeak(host);
 					let sampled = before;
 					const sampler = setInterval(() => {
@@ -191,14 +200,18 @@ const cases = {
 					const seen = await seenSucceeded(workbench, label);
 					clearInterval(sampler);
 					const peak = exact ? memoryOf(host).peak : Math.max(sampled, memoryOf(host).rss);
-					results.push({ side, seconds: (end - start) / 1000, growthBytes: side === 'ours' ? peak - before : undefined, rowLagMs: seen - end, probeLagMs });
-					process.stderr.write(`[bench] host flood ${args.source} ${round + 1}/${args.runs} ${side}: ${((end - start) / 1000).toFixed(2)} s${side === 'ours' ? `, +${((peak - before) / 1048576).toFixed(0)} MiB, row ${(seen - end).toFixed(0)} ms after the end${probeLagMs !== undefined ? `, one-line task ${probeLagMs.toFixed(0)} ms` : ''}` : ''}\n`);
+					// Includes what the window does meanwhile on its own (it is the same for the baseline).
+					const cpuSeconds = cpuSecondsOf(host) - cpuBefore;
+					results.push({ side, seconds: (end - start) / 1000, cpuSeconds, growthBytes: side === 'ours' ? peak - before : undefined, rowLagMs: seen - end, probeLagMs });
+					process.stderr.write(`[bench] host flood ${args.source} ${round + 1}/${args.runs} ${side}: ${((end - start) / 1000).toFixed(2)} s, host CPU ${cpuSeconds.toFixed(2)} s${side === 'ours' ? `, +${((peak - before) / 1048576).toFixed(0)} MiB, row ${(seen - end).toFixed(0)} ms after the end${probeLagMs !== undefined ? `, one-line task ${probeLagMs.toFixed(0)} ms` : ''}` : ''}\n`);
 				}
 			}
 			const ours = results.filter((result) => result.side === 'ours');
 			const base = results.filter((result) => result.side === 'null');
 			return {
 				oursSeconds: median(ours.map((result) => result.seconds)),
+				oursCpuSeconds: median(ours.map((result) => result.cpuSeconds)),
+				nullCpuSeconds: median(base.map((result) => result.cpuSeconds)),
 				nullSeconds: median(base.map((result) => result.seconds)),
 				growthBytes: median(ours.map((result) => result.growthBytes ?? NaN)),
 				maxRowLagMs: Math.max(...ours.map((result) => result.rowLagMs)),
