@@ -157,8 +157,6 @@ async function buildExtras() {
 	return {
 		/** The extension unminified, to profile its activation with names. */
 		readableExtension: await attempt('extension-readable.js', { entryPoints: [path.join(projectRoot, 'src', 'extension.ts')], platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'], plugins: extensionBundlePlugins() }),
-		/** src/agent/modelClient.ts (the one file that imports the Anthropic SDK) alone, minified as in dist. */
-		modelClientOnly: await attempt('model-client-only.js', { entryPoints: [path.join(projectRoot, 'src', 'agent', 'modelClient.ts')], minify: true, legalComments: 'none', platform: 'node', format: 'cjs', target: 'node20' }),
 		/** The webview unminified, to profile it with names. */
 		readableWebview: await attempt('webview-readable.js', { entryPoints: [path.join(projectRoot, 'media', 'main.ts')], platform: 'browser', format: 'iife', target: 'es2022', loader: { '.css': 'css' } }),
 		composition: await bundleComposition(),
