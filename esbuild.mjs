@@ -1,10 +1,13 @@
 // Bundles the extension host code and the webview into dist/.
 import * as esbuild from 'esbuild';
 import { cpSync, mkdirSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = dirname(fileURLToPath(import.meta.url));
+/** @type {typeof import('./scripts/extensionBundle.js')} */
+const { extensionBundlePlugins, lazyPackageBuilds } = createRequire(import.meta.url)('./scripts/extensionBundle.js');
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 const metafile = process.argv.includes('--metafile');
@@ -29,7 +32,10 @@ const builds = [
 		format: 'cjs',
 		target: 'node20',
 		external: ['vscode'],
+		// The SDK and the shell parsers load on first use, from bundles of their own (scripts/extensionBundle.js).
+		plugins: extensionBundlePlugins(),
 	},
+	...lazyPackageBuilds(root, join(root, 'dist'), common),
 	{
 		...common,
 		entryPoints: [join(root, 'media/main.ts')],

@@ -8,7 +8,8 @@
  *
  * Options: --quick (fewer runs, for trying the benchmark out), --skip-build (use dist/ as it is),
  * --separate-dist (build the bundles into a temporary folder instead of running esbuild.mjs, leaving dist/ alone),
- * --only=<section,...> (throughput, flood, spawn, drain, cancel, seed, activation, bundle, chat).
+ * --only=<section,...> (throughput, flood, spawn, drain, cancel, seed, activation, bundle, chat, host, latency).
+ * host and latency run in the real extension host (code-server, loading this checkout's dist/).
  * Progress goes to stderr; heavy parts run in child processes (scripts/bench/worker.js and friends)
  * so that memory and event-loop figures are of that work alone.
  */
@@ -24,8 +25,11 @@ if (ownBuildFolder) {
 }
 
 const { buildEmptyExtension, buildEngine, buildExtras, buildProduction } = require('./bench/build');
+const { lazyPackages } = require('./extensionBundle');
 const { markdown, mbPerSecond, mib, ms, ratio, terminalTable } = require('./bench/report');
 const { buildDir, median, max, min, profileDir, progress, projectRoot, runWorker, summarizeProfile } = require('./bench/util');
+const { SOURCE_DESCRIPTIONS } = require('./bench/output');
+const { hostFloodSection, turnLatencySection } = require('./bench/hostSections');
 
 /** @typedef {import('./bench/report').Row} Row */
 /** @typedef {import('./bench/report').NoteSection} NoteSection */
@@ -44,6 +48,9 @@ const CHAT = path.join(__dirname, 'bench', 'chat.js');
 const PROFILES = profileDir;
 const MiB = 1_048_576;
 const GRACE_SECONDS = 3;
+/** Activation may take this much longer than an empty extension that registers the same two views. */
+const ACTIVATION_TARGET_MS = 5;
+const ACTIVATION_TARGET = `≤ ${ACTIVATION_TARGET_MS} ms over baseline`;
 
 const runs = {
 	throughput: QUICK ? 2 : 5,
@@ -139,9 +146,9 @@ function profileLines(profile) {
 
 /**
  * What main() builds before any measurement (see build.js): later sections need no esbuild.
- * @type {ReturnType<typeof buildExtras> & { emptyExtension?: string }}
+ * @type {Awaited<ReturnType<typeof buildExtras>> & { emptyExtension?: string }}
  */
-let prepared = { readableExtension: undefined, modelClientOnly: undefined, readableWebview: undefined, composition: [] };
+let prepared = { readableExtension: undefined, readableWebview: undefined, composition: [] };
 
 /** @returns {Promise<SectionOutput>} */
 async function throughputSection() {
@@ -169,6 +176,41 @@ async function throughputSection() {
 	const notes = [
 		`- Throughput: bytes of output ÷ time from \`start()\` to the task's final status (the log closed on disk); ${runs.throughput} runs each. Ours keeps the newest 1 MiB in the in-memory ring and writes the first 50 MiB to the log (the default cap; the rest is counted and noted in the log). Checked in every run: status succeeded, outputBytes = 10⁹, ring full (${results.ours[0]?.tailChars} chars), log ${results.ours[0] ? mib(results.ours[0].logBytes) : 'n/a'}. Ours per run: ${results.ours.map((result) => mbPerSecond(result.bytesPerSecond)).join(', ')}; baseline: ${results.raw.map((result) => mbPerSecond(result.bytesPerSecond)).join(', ')}.`,
 	];
+
+	// Lines, as builds and test runners print them: what users run.
+	const lineBytes = 1024 * MiB;
+	const lines = await rounds(
+		'throughput (1 GiB of lines, default settings)',
+		runs.throughput,
+		{ ours: () => engine('throughput-ours', { bytes: lineBytes, source: 'lines' }), raw: () => engine('throughput-raw', { bytes: lineBytes, source: 'lines' }) },
+		(_name, result) => `${mbPerSecond(result.bytesPerSecond)}, +${mib(result.growthBytes)} RSS`,
+	);
+	const linesOurs = median(lines.ours.map((result) => result.bytesPerSecond));
+	const linesRaw = median(lines.raw.map((result) => result.bytesPerSecond));
+	const linesGrowth = median(lines.ours.map((result) => result.growthBytes));
+	const zeroGrowth = median(results.ours.map((result) => result.growthBytes));
+	const linesRawGrowth = median(lines.raw.map((result) => result.growthBytes));
+	rows.push(
+		{
+			what: 'Output capture throughput: one task printing 1 GiB of lines (20–200 chars, one in five with ANSI colours), default settings',
+			ours: mbPerSecond(linesOurs),
+			baseline: `${mbPerSecond(linesRaw)} (Node spawn, stdout piped, chunks dropped)`,
+			ratio: ratio(linesOurs / linesRaw),
+			target: '≥ 0.70× baseline',
+			met: linesOurs / linesRaw >= 0.7,
+		},
+		{
+			what: 'Memory: peak RSS growth of the process running TaskManager while one task prints 1 GiB of lines, beside 1 GB on one line (`/dev/zero`)',
+			ours: `+${mib(linesGrowth)}`,
+			baseline: `+${mib(zeroGrowth)} (ours, one line); +${mib(linesRawGrowth)} (Node spawn, lines dropped)`,
+			ratio: ratio(linesGrowth / zeroGrowth),
+			target: '≤ one line + 8 MiB',
+			met: linesGrowth <= zeroGrowth + 8 * MiB,
+		},
+	);
+	notes.push(
+		`- Lines: ${SOURCE_DESCRIPTIONS.lines}; the producer itself (\`yes\`, \`head\`) is part of both sides. ${runs.throughput} runs each. Ours per run: ${lines.ours.map((result) => `${mbPerSecond(result.bytesPerSecond)} (+${mib(result.growthBytes)})`).join(', ')}; baseline: ${lines.raw.map((result) => `${mbPerSecond(result.bytesPerSecond)} (+${mib(result.growthBytes)})`).join(', ')}. Memory as for the flood below (peak RSS since just before the task started, after a forced GC); the one-line figure is of the 1 GB \`/dev/zero\` runs above: ${results.ours.map((result) => `+${mib(result.growthBytes)}`).join(', ')}.`,
+	);
 
 	// The same with a log large enough for everything (1 GB written to disk).
 	const free = freeBytes(os.tmpdir());
@@ -517,7 +559,7 @@ async function activationSection(distDir) {
 	const bundle = path.join(distDir, 'extension.js');
 	const empty = prepared.emptyExtension;
 	if (!empty || !fs.existsSync(bundle)) {
-		return { rows: [{ what: 'Activation', ours: `not measured: ${empty ? 'no extension bundle' : 'the empty extension did not build'}`, baseline: '—', ratio: '—', target: '≤ 30 ms over baseline', met: undefined }], notes: [], missed: [] };
+		return { rows: [{ what: 'Activation', ours: `not measured: ${empty ? 'no extension bundle' : 'the empty extension did not build'}`, baseline: '—', ratio: '—', target: ACTIVATION_TARGET, met: undefined }], notes: [], missed: [] };
 	}
 	const results = await rounds(
 		'activation',
@@ -529,7 +571,7 @@ async function activationSection(distDir) {
 	const ours = median(results.ours.map((result) => result.viewsRegisteredMs));
 	const base = median(results.empty.map((result) => result.viewsRegisteredMs));
 	const over = ours - base;
-	const met = errors.length === 0 ? over <= 30 : undefined;
+	const met = errors.length === 0 ? over <= ACTIVATION_TARGET_MS : undefined;
 	const unknown = [...new Set(results.ours.flatMap((result) => result.unknownMembers))];
 	const notes = [
 		`- Activation is measured with a stubbed vscode API (scripts/bench/vscodeStub.js, injected through \`Module._resolveFilename\` and the require cache) in plain Node ${process.version}, each run in a fresh process: from \`require\` of dist/extension.js to the moment both views (\`meanwhile.tasks\` tree, \`meanwhile.chat\` webview provider) are registered by \`activate(context)\`. The real extension host adds its own constant overhead to both sides. Baseline: an empty extension that only registers the same two views (scripts/bench/emptyExtension.js, bundled and minified the same way). ${runs.activation} runs each. Ours: require ${ms(median(results.ours.map((result) => result.requireMs)))}, activate() ${ms(median(results.ours.map((result) => result.activateMs)))} (medians).` +
@@ -542,12 +584,11 @@ async function activationSection(distDir) {
 	const missed = [];
 	if (met === false) {
 		const profile = await profileActivation(bundle);
-		const sdk = await sdkRequireCost();
+		const bundleKb = fs.statSync(bundle).size / 1000;
 		missed.push(
-			`**Activation** (${ms(over)} over the empty extension, target 30 ms). Nearly all of it is \`require\` of the bundle (${ms(median(results.ours.map((result) => result.requireMs)))}), i.e. V8 parsing and compiling it and running its modules' top-level code; \`activate()\` itself takes ${ms(median(results.ours.map((result) => result.activateMs)))}.`,
+			`**Activation** (${ms(over)} over the empty extension, target ${ACTIVATION_TARGET_MS} ms): \`require\` of the ${bundleKb.toFixed(0)} KB bundle takes ${ms(median(results.ours.map((result) => result.requireMs)))} (V8 parsing and compiling it, its modules' top-level code), \`activate()\` ${ms(median(results.ours.map((result) => result.activateMs)))} (the task store reading tasks.json and its window folder, the tree, the chat's conversation).`,
 			...profileLines(profile),
-			sdk ? `  src/agent/modelClient.ts alone (the one file that imports the Anthropic SDK) with the part of the SDK it uses, bundled and minified the same way (${(sdk.bytes / 1000).toFixed(0)} KB), takes ${ms(sdk.requireMs)} to require in a fresh process (median of ${sdk.runs}): that much of the activation could wait for the first request to the model.` : '',
-			'  What the bundle is made of is listed under "Bundle composition" below. Proposed fix (esbuild.mjs, src/agent/modelClient.ts and where it is constructed): keep what activation does not need out of the code loaded at activation — build the model client with the Anthropic SDK as a second CommonJS entry (esbuild has no code splitting for CommonJS) and `require()` it on the first request to the model; the background engine, the tree and the webview provider are all that must load at once.',
+			`  The Anthropic SDK and the shell parsers already load on first use (dist/${Object.values(lazyPackages).join(', dist/')}, see scripts/extensionBundle.js). What is left is our own code: the agent (src/agent, about 100 KB of the bundle: approval, tools, loop, transcript) is loaded and constructed at activation because the chat view provider and the automatic turns are wired to one ChatRouter made in activate(). Proposed next step (src/extension.ts): register the views and commands with thin providers and build the ChatRouter, and require a second bundle holding src/agent, when the chat view resolves or the first agent task ends.`,
 		);
 	}
 	if (errors.length > 0) {
@@ -561,7 +602,7 @@ async function activationSection(distDir) {
 					ours: ms(oursRequire),
 					baseline: `${ms(baseRequire)} (empty extension, require only)`,
 					ratio: `+${ms(oursRequire - baseRequire)}`,
-					target: '≤ 30 ms over baseline',
+					target: ACTIVATION_TARGET,
 					met: undefined,
 				},
 			],
@@ -570,27 +611,10 @@ async function activationSection(distDir) {
 		};
 	}
 	return {
-		rows: [{ what: 'Activation: from require + activate() to both views registered (stubbed vscode API)', ours: ms(ours), baseline: `${ms(base)} (empty extension)`, ratio: `+${ms(over)}`, target: '≤ 30 ms over baseline', met }],
+		rows: [{ what: 'Activation: from require + activate() to both views registered (stubbed vscode API)', ours: ms(ours), baseline: `${ms(base)} (empty extension)`, ratio: `+${ms(over)}`, target: ACTIVATION_TARGET, met }],
 		notes,
 		missed,
 	};
-}
-
-/**
- * What `require` of the model client alone costs (src/agent/modelClient.ts, the one file that imports the
- * Anthropic SDK, with the part of the SDK it uses), bundled and minified as in dist/extension.js.
- */
-async function sdkRequireCost() {
-	const file = prepared.modelClientOnly;
-	if (!file) {
-		return undefined;
-	}
-	/** @type {number[]} */
-	const times = [];
-	for (let run = 0; run < 7; run++) {
-		times.push((await runWorker(ACTIVATION, [file, '--require-only'])).requireMs);
-	}
-	return { requireMs: median(times), runs: times.length, bytes: fs.statSync(file).size };
 }
 
 /**
@@ -650,7 +674,15 @@ async function bundleSection(distDir, build) {
 	return {
 		sections,
 		rows: [
-			{ what: 'Bundle: dist/extension.js, minified', ours: kb(extension), baseline: '—', ratio: '—', target: 'recorded', met: extension ? true : undefined },
+			{ what: 'Bundle: dist/extension.js, minified (what activation loads)', ours: kb(extension), baseline: '—', ratio: '—', target: 'recorded', met: extension ? true : undefined },
+			{
+				what: 'Bundles loaded on first use (scripts/extensionBundle.js), minified',
+				ours: Object.values(lazyPackages).map((file) => `${file} ${kb(size(file))}`).join('; '),
+				baseline: '—',
+				ratio: '—',
+				target: 'recorded',
+				met: Object.values(lazyPackages).every((file) => size(file) !== undefined) ? true : undefined,
+			},
 			{ what: 'Bundle: dist/webview.js, minified', ours: kb(webview), baseline: '—', ratio: '—', target: '≤ 300 KB', met: webview ? webview.bytes <= 300_000 : undefined },
 		],
 		notes,
@@ -797,9 +829,9 @@ async function main() {
 	if (SKIP_BUILD) {
 		build = { distDir: path.join(projectRoot, 'dist'), ok: false, note: 'the bundles in dist/ as they were (--skip-build: `node esbuild.mjs --production` was not run, so they may not be minified)' };
 	} else {
-		build = buildProduction({ separate: SEPARATE_DIST });
+		build = await buildProduction({ separate: SEPARATE_DIST });
 	}
-	prepared = { ...buildExtras(), emptyExtension: tryBuild(buildEmptyExtension) };
+	prepared = { ...(await buildExtras()), emptyExtension: tryBuild(buildEmptyExtension) };
 
 	/** @type {[string, () => Promise<SectionOutput>][]} */
 	const sections = [
@@ -812,6 +844,8 @@ async function main() {
 		['activation', () => activationSection(build.distDir)],
 		['bundle', () => bundleSection(build.distDir, build)],
 		['chat', () => chatSection(build.distDir)],
+		['host', () => hostFloodSection({ quick: QUICK })],
+		['latency', () => turnLatencySection({ quick: QUICK })],
 	];
 	/** @type {Row[]} */
 	const rows = [];

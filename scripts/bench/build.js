@@ -12,6 +12,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
 const { buildDir, projectRoot, progress } = require('./util');
+const { extensionBundlePlugins, lazyPackageBuilds } = require('../extensionBundle');
 
 function esbuild() {
 	return require('esbuild');
@@ -27,6 +28,32 @@ function buildEngine() {
 		platform: 'node',
 		format: 'cjs',
 		target: 'node20',
+		logLevel: 'error',
+	});
+	return outfile;
+}
+
+/**
+ * Bundles the UI tests' driver of a real VS Code (test/ui/workbench.ts, with the fake Messages API of
+ * test/fixtures) into workbench.js of the build folder, for the extension-host cases (extensionHost.js).
+ */
+function buildWorkbenchDriver() {
+	const outfile = path.join(buildDir, 'workbench.js');
+	esbuild().buildSync({
+		stdin: {
+			contents: "module.exports = { ...require('./test/ui/workbench'), ...require('./test/fixtures/fakeAnthropic') };",
+			resolveDir: projectRoot,
+			sourcefile: 'workbench-driver.js',
+			loader: 'js',
+		},
+		outfile,
+		bundle: true,
+		platform: 'node',
+		format: 'cjs',
+		target: 'node20',
+		packages: 'external',
+		// scripts/deps.js finds the project (the extension to load) from where it is; the bundle is elsewhere.
+		define: { __dirname: JSON.stringify(path.join(projectRoot, 'scripts')) },
 		logLevel: 'error',
 	});
 	return outfile;
@@ -54,9 +81,9 @@ function buildEmptyExtension() {
  * work in progress), each entry is built on its own with the same options into the build folder, so what
  * builds can still be measured; `separate` goes there at once and leaves dist/ alone.
  * @param {{ separate?: boolean }} [options]
- * @returns {{ distDir: string, ok: boolean, note?: string }}
+ * @returns {Promise<{ distDir: string, ok: boolean, note?: string }>}
  */
-function buildProduction(options = {}) {
+async function buildProduction(options = {}) {
 	let message = '';
 	if (!options.separate) {
 		const result = spawnSync(process.execPath, ['esbuild.mjs', '--production'], { cwd: projectRoot, encoding: 'utf8' });
@@ -86,14 +113,15 @@ function buildProduction(options = {}) {
 	const common = { bundle: true, minify: true, legalComments: 'none', logLevel: 'silent' };
 	/** @type {import('esbuild').BuildOptions[]} */
 	const entries = [
-		{ ...common, entryPoints: [path.join(projectRoot, 'src', 'extension.ts')], outfile: path.join(distDir, 'extension.js'), platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] },
+		{ ...common, entryPoints: [path.join(projectRoot, 'src', 'extension.ts')], outfile: path.join(distDir, 'extension.js'), platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'], plugins: extensionBundlePlugins() },
+		...lazyPackageBuilds(projectRoot, distDir, common),
 		{ ...common, entryPoints: [path.join(projectRoot, 'media', 'main.ts')], outfile: path.join(distDir, 'webview.js'), platform: 'browser', format: 'iife', target: 'es2022', loader: { '.css': 'css' } },
 		{ ...common, entryPoints: [path.join(projectRoot, 'media', 'main.css')], outfile: path.join(distDir, 'webview.css'), loader: { '.ttf': 'file' } },
 	];
 	const failed = [];
 	for (const entry of entries) {
 		try {
-			esbuild().buildSync(entry);
+			await esbuild().build(entry);
 		} catch {
 			failed.push(path.basename(entry.outfile ?? ''));
 		}
@@ -115,12 +143,12 @@ function buildProduction(options = {}) {
  * The rest the benchmark may need, built up front while node_modules is surely there (others may run
  * `npm ci` meanwhile): each is undefined when it does not build.
  */
-function buildExtras() {
+async function buildExtras() {
 	/** @param {string} name @param {import('esbuild').BuildOptions} options */
-	const attempt = (name, options) => {
+	const attempt = async (name, options) => {
 		const outfile = path.join(buildDir, name);
 		try {
-			esbuild().buildSync({ ...options, outfile, bundle: true, logLevel: 'silent' });
+			await esbuild().build({ ...options, outfile, bundle: true, logLevel: 'silent' });
 			return outfile;
 		} catch {
 			return undefined;
@@ -128,27 +156,25 @@ function buildExtras() {
 	};
 	return {
 		/** The extension unminified, to profile its activation with names. */
-		readableExtension: attempt('extension-readable.js', { entryPoints: [path.join(projectRoot, 'src', 'extension.ts')], platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] }),
-		/** src/agent/modelClient.ts (the one file that imports the Anthropic SDK) alone, minified as in dist. */
-		modelClientOnly: attempt('model-client-only.js', { entryPoints: [path.join(projectRoot, 'src', 'agent', 'modelClient.ts')], minify: true, legalComments: 'none', platform: 'node', format: 'cjs', target: 'node20' }),
+		readableExtension: await attempt('extension-readable.js', { entryPoints: [path.join(projectRoot, 'src', 'extension.ts')], platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'], plugins: extensionBundlePlugins() }),
 		/** The webview unminified, to profile it with names. */
-		readableWebview: attempt('webview-readable.js', { entryPoints: [path.join(projectRoot, 'media', 'main.ts')], platform: 'browser', format: 'iife', target: 'es2022', loader: { '.css': 'css' } }),
-		composition: bundleComposition(),
+		readableWebview: await attempt('webview-readable.js', { entryPoints: [path.join(projectRoot, 'media', 'main.ts')], platform: 'browser', format: 'iife', target: 'es2022', loader: { '.css': 'css' } }),
+		composition: await bundleComposition(),
 	};
 }
 
 /** The largest parts of each bundle, by package or source folder (esbuild metafile, minified as in dist). */
-function bundleComposition() {
+async function bundleComposition() {
 	/** @type {{ output: string, options: import('esbuild').BuildOptions }[]} */
 	const entries = [
-		{ output: 'extension.js', options: { entryPoints: [path.join(projectRoot, 'src', 'extension.ts')], platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] } },
+		{ output: 'extension.js', options: { entryPoints: [path.join(projectRoot, 'src', 'extension.ts')], platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'], plugins: extensionBundlePlugins() } },
 		{ output: 'webview.js', options: { entryPoints: [path.join(projectRoot, 'media', 'main.ts')], platform: 'browser', format: 'iife', target: 'es2022', loader: { '.css': 'css' } } },
 	];
 	/** @type {{ output: string, parts: { name: string, bytes: number }[] }[]} */
 	const result = [];
 	for (const entry of entries) {
 		try {
-			const built = esbuild().buildSync({ ...entry.options, bundle: true, minify: true, legalComments: 'none', write: false, metafile: true, outdir: path.join(buildDir, 'meta'), logLevel: 'silent' });
+			const built = await esbuild().build({ ...entry.options, bundle: true, minify: true, legalComments: 'none', write: false, metafile: true, outdir: path.join(buildDir, 'meta'), logLevel: 'silent' });
 			/** @type {Map<string, number>} */
 			const parts = new Map();
 			for (const output of Object.values(built.metafile.outputs)) {
@@ -166,4 +192,4 @@ function bundleComposition() {
 	return result;
 }
 
-module.exports = { buildEngine, buildEmptyExtension, buildProduction, buildExtras };
+module.exports = { buildEngine, buildEmptyExtension, buildProduction, buildExtras, buildWorkbenchDriver };

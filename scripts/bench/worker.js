@@ -16,6 +16,7 @@ const { spawn } = require('node:child_process');
 const { monitorEventLoopDelay } = require('node:perf_hooks');
 const { delay, groupMembers, memoryNow, buildDir, procStat, reportResult, resetPeakMemory, tempFolder } = require('./util');
 const { runSeedTask } = require('./seed');
+const { mulberry32, outputCommand } = require('./output');
 
 /** @typedef {typeof import('../../src/background')} Engine */
 /** @typedef {import('../../src/background').TaskManager} TaskManager */
@@ -132,16 +133,20 @@ function memoryMeter() {
 /** @type {Record<string, (args: any) => Promise<unknown>>} */
 const cases = {
 	/** One task printing `bytes` bytes as fast as it can, captured by TaskManager. */
-	async 'throughput-ours'(/** @type {{ bytes: number, logMaxBytes?: number }} */ args) {
+	async 'throughput-ours'(/** @type {{ bytes: number, logMaxBytes?: number, source?: 'zero' | 'lines' }} */ args) {
 		const { manager, settings, close } = createManager(args.logMaxBytes ? { logMaxBytes: args.logMaxBytes } : {});
 		try {
+			const command = outputCommand(args.source ?? 'zero', args.bytes, buildDir);
+			const memory = memoryMeter();
 			const started = performance.now();
-			const info = manager.start(`head -c ${args.bytes} /dev/zero`, { origin: 'agent' });
+			const info = manager.start(command, { origin: 'agent' });
 			const done = await manager.whenFinished(info.id);
 			const seconds = (performance.now() - started) / 1000;
+			const { growthBytes } = memory.stop();
 			const logBytes = fs.statSync(done.logPath).size;
 			return {
 				seconds,
+				growthBytes,
 				bytes: done.outputBytes,
 				bytesPerSecond: done.outputBytes / seconds,
 				status: done.status,
@@ -156,12 +161,15 @@ const cases = {
 	},
 
 	/** The same command spawned with plain Node, every chunk read and dropped. */
-	async 'throughput-raw'(/** @type {{ bytes: number }} */ args) {
+	async 'throughput-raw'(/** @type {{ bytes: number, source?: 'zero' | 'lines' }} */ args) {
+		const command = outputCommand(args.source ?? 'zero', args.bytes, buildDir);
+		const memory = memoryMeter();
 		const started = performance.now();
-		const raw = spawnRaw(`head -c ${args.bytes} /dev/zero`);
+		const raw = spawnRaw(command);
 		await raw.closed;
 		const seconds = (performance.now() - started) / 1000;
-		return { seconds, bytes: raw.bytes(), bytesPerSecond: raw.bytes() / seconds };
+		const { growthBytes } = memory.stop();
+		return { seconds, growthBytes, bytes: raw.bytes(), bytesPerSecond: raw.bytes() / seconds };
 	},
 
 	/** The same, every chunk also written to a file through a WriteStream, pausing the pipe while the stream is full. */
@@ -554,20 +562,6 @@ async function watchGroupEnd(pgid, pids, started) {
 	return { liveMs, goneMs };
 }
 
-/**
- * A small seeded random generator, so every run of the drain script makes the same choices.
- * @param {number} seed
- */
-function mulberry32(seed) {
-	let state = seed >>> 0;
-	return () => {
-		state = (state + 0x6d2b79f5) >>> 0;
-		let t = state;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 
 async function main() {
 	const name = process.argv[2] ?? '';

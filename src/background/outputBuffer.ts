@@ -14,9 +14,10 @@ const initialBytes = 4096;
  * of fixed capacity, so memory stays bounded however much a task prints, and appending costs one copy
  * and no allocation (a task printing a gigabyte must not churn the garbage collector).
  *
- * Text comes in already decoded (invalid bytes already U+FFFD), so the ring always holds valid UTF-8,
- * except that the oldest character may have been cut in half by the ring: reads skip that remnant.
- * Positions ("cursors") count bytes of that UTF-8 since the task began.
+ * Output comes in as the bytes the task wrote, in whole characters; invalid bytes are left as they are
+ * until a read decodes them (to U+FFFD): most of a flood is overwritten before anyone reads it. The
+ * oldest character may have been cut in half by the ring: reads skip that remnant. Positions
+ * ("cursors") count bytes since the task began.
  */
 export class OutputBuffer {
 	private _capacity: number;
@@ -108,7 +109,7 @@ export class OutputBuffer {
 		this._length = kept;
 	}
 
-	/** Appends bytes that are known to be valid UTF-8 (no decoding on the hot path). */
+	/** Appends output bytes as they are, ending on a character boundary (no decoding on the hot path). */
 	appendBytes(bytes: Uint8Array): void {
 		if (bytes.length >= this._capacity) {
 			if (this._bytes.length < this._capacity) {

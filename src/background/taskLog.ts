@@ -1,6 +1,15 @@
 import * as fs from 'node:fs';
 import { PRIVATE_FILE_MODE } from '../common/privateFiles';
 
+/**
+ * How much of a task's output may wait in memory for the disk before its producer is paused. With the
+ * stream's default (16 KiB) every 64 KiB chunk of a pipe paused the producer until that one chunk was
+ * on disk, so reading and writing took turns; in the extension host, whose thread pool is busy with
+ * other work, that made a flood's first 50 MiB several times slower than the disk. A few chunks'
+ * worth lets them overlap, and the stream writes what waits with one writev.
+ */
+export const LOG_BUFFER_BYTES = 1024 * 1024;
+
 export interface TaskLogOptions {
 	/** Append to the file instead of starting it anew. */
 	readonly append?: boolean;
@@ -38,7 +47,7 @@ export class TaskLog {
 		this._written = Math.max(0, options.written ?? 0);
 		this._dropped = Math.max(0, options.dropped ?? 0);
 		// What commands print can hold secrets: the log is the user's alone, whatever the umask.
-		this._stream = fs.createWriteStream(path, { flags: options.append ? 'a' : 'w', mode: PRIVATE_FILE_MODE });
+		this._stream = fs.createWriteStream(path, { flags: options.append ? 'a' : 'w', mode: PRIVATE_FILE_MODE, highWaterMark: LOG_BUFFER_BYTES });
 		this._stream.on('drain', () => this.fireDrain());
 		this._stream.on('error', (error) => {
 			this._failed = true;

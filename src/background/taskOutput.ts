@@ -4,7 +4,7 @@ import { OutputBuffer } from './outputBuffer';
 import { STDERR_TAIL_BYTES, TailBytes } from './tailBytes';
 import type { OutputStreamName } from './processRunner';
 import type { TaskLog } from './taskLog';
-import { completeUtf8Length, utf8RemnantLength } from './utf8';
+import { completeUtf8Length, UTF8_MAX_BYTES, utf8RemnantLength } from './utf8';
 
 /** What produces the output, so it can be held back while the log catches up. */
 export interface OutputFlow {
@@ -17,9 +17,9 @@ export interface OutputFlow {
  * Where a running task's output goes: the raw bytes to its log file, the text to the in-memory tail.
  * stdout and stderr are interleaved in the order their chunks arrive.
  *
- * Valid UTF-8 goes into the byte ring as it is, with a character split across chunks held back until
- * its end arrives; only chunks with invalid bytes are decoded (to U+FFFD), so a flood costs a copy, not
- * a decode and an encode.
+ * Bytes go into the byte ring as they are, with a character split across chunks held back until its
+ * end arrives (so a chunk of the other stream cannot cut it); nothing is decoded or checked on the way
+ * in unless a wait looks at the text, so a flood costs a copy, not a validation, a decode and an encode.
  */
 export class TaskOutput {
 	private readonly _buffer: OutputBuffer;
@@ -50,18 +50,27 @@ export class TaskOutput {
 			this._stderrTail.append(chunk);
 		}
 		const pending = this._pending[stream];
-		const data = pending ? Buffer.concat([pending, chunk]) : chunk;
+		let data = chunk;
+		if (pending) {
+			if (wantText || chunk.length < UTF8_MAX_BYTES) {
+				data = Buffer.concat([pending, chunk]);
+			} else {
+				// The held bytes go first, in this same call, so nothing comes between them and the rest of
+				// their character; a chunk this long ends the same with or without them in front, so the
+				// chunk is not copied to join them (lines with non-ASCII characters split often).
+				this._buffer.appendBytes(pending);
+			}
+		}
 		const complete = completeUtf8Length(data);
 		this._pending[stream] = complete < data.length ? Buffer.from(data.subarray(complete)) : undefined;
 		const whole = data.subarray(0, complete);
+		// Held as it came: a flood passes through the ring and is overwritten long before anyone reads it,
+		// so bytes are checked only when read (the ring's reads turn invalid ones into U+FFFD).
+		this._buffer.appendBytes(whole);
 		let text = '';
-		if (isUtf8(whole)) {
-			this._buffer.appendBytes(whole);
-			text = wantText ? whole.toString('utf8') : '';
-		} else {
+		if (wantText) {
 			// Not fatal: invalid bytes become U+FFFD instead of throwing.
-			text = new TextDecoder('utf-8').decode(whole);
-			this._buffer.append(text);
+			text = isUtf8(whole) ? whole.toString('utf8') : new TextDecoder('utf-8').decode(whole);
 		}
 		if (this._log && !this._log.write(chunk) && !this._waitingForLog && !this._finished) {
 			this._waitingForLog = true;

@@ -5,8 +5,11 @@
  * continuation bytes (10xxxxxx).
  */
 
+/** The longest character; {@link completeUtf8Length} looks at no more than this many bytes at the end. */
+export const UTF8_MAX_BYTES = 4;
+
 /** Bytes a character cut in front can leave at the start of a buffer: at most three continuation bytes. */
-const maxRemnantBytes = 3;
+const maxRemnantBytes = UTF8_MAX_BYTES - 1;
 
 function isContinuation(byte: number): boolean {
 	return (byte & 0xc0) === 0x80;
@@ -19,7 +22,7 @@ function isContinuation(byte: number): boolean {
 export function completeUtf8Length(bytes: Uint8Array): number {
 	const length = bytes.length;
 	let index = length - 1;
-	while (index >= 0 && index > length - 4 && isContinuation(bytes[index])) {
+	while (index >= 0 && index > length - UTF8_MAX_BYTES && isContinuation(bytes[index])) {
 		index--;
 	}
 	if (index < 0) {

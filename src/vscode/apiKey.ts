@@ -8,6 +8,12 @@ const SECRET_KEY = 'meanwhile.anthropicApiKey';
 export class ApiKeyStore extends Disposable {
 	private readonly _onDidChange = this._register(new Emitter<void>());
 	readonly onDidChange = this._onDidChange.event;
+	/**
+	 * The stored key as last read. Every request to the model asks for the key, and reading
+	 * SecretStorage is a round trip out of the extension host (to the OS keychain, or in a browser to
+	 * the page): that was part of the time from Enter to the request. Read again after any change.
+	 */
+	private _stored: Promise<string | undefined> | undefined;
 
 	constructor(
 		private readonly _secrets: vscode.SecretStorage,
@@ -17,6 +23,7 @@ export class ApiKeyStore extends Disposable {
 		this._register(
 			this._secrets.onDidChange((event) => {
 				if (event.key === SECRET_KEY) {
+					this._stored = undefined;
 					this._onDidChange.fire();
 				}
 			}),
@@ -24,7 +31,14 @@ export class ApiKeyStore extends Disposable {
 	}
 
 	async get(): Promise<string | undefined> {
-		const stored = await this._secrets.get(SECRET_KEY);
+		const reading = (this._stored ??= Promise.resolve(this._secrets.get(SECRET_KEY)));
+		// A failed read is not kept: the next call tries again.
+		reading.catch(() => {
+			if (this._stored === reading) {
+				this._stored = undefined;
+			}
+		});
+		const stored = await reading;
 		if (stored) {
 			return stored;
 		}
@@ -37,11 +51,15 @@ export class ApiKeyStore extends Disposable {
 	}
 
 	async set(key: string): Promise<void> {
+		this._stored = undefined;
 		await this._secrets.store(SECRET_KEY, key.trim());
+		this._stored = undefined;
 	}
 
 	async clear(): Promise<void> {
+		this._stored = undefined;
 		await this._secrets.delete(SECRET_KEY);
+		this._stored = undefined;
 	}
 
 	/** Asks for the key in a password box; returns whether one was stored. */

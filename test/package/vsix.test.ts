@@ -66,6 +66,10 @@ describe('package: npm run package makes a .vsix that installs and runs', functi
 			'extension/dist/webview.js',
 			'extension/dist/webview.css',
 			'extension/dist/supervisor.js',
+			// Loaded on first use (scripts/extensionBundle.js).
+			'extension/dist/anthropic-sdk.js',
+			'extension/dist/web-tree-sitter.js',
+			'extension/dist/sh-syntax.js',
 			'extension/dist/web-tree-sitter.wasm',
 			'extension/dist/tree-sitter-bash.wasm',
 			'extension/dist/sh-syntax.wasm',

@@ -26,6 +26,17 @@ describe('TaskOutput: the output fast path', () => {
 		assert.equal(output.text(), 'err\n☃');
 	});
 
+	it('joins a split character to a long next chunk without decoding, also with stderr in between', () => {
+		const check = Buffer.from('✓', 'utf8');
+		const output = new TaskOutput(1024, undefined, noFlow);
+		assert.equal(output.push(Buffer.concat([Buffer.from('ok '), check.subarray(0, 2)]), 'stdout', false), '');
+		output.push(Buffer.from('err\n'), 'stderr', false);
+		output.push(Buffer.concat([check.subarray(2), Buffer.from(' passed\nnext '), check.subarray(0, 1)]), 'stdout', false);
+		output.push(Buffer.concat([check.subarray(1), Buffer.from(' done\n')]), 'stdout', false);
+		assert.equal(output.text(), 'ok err\n✓ passed\nnext ✓ done\n');
+		assert.equal(output.bytes, output.totalLength);
+	});
+
 	it('turns invalid bytes into replacement characters, also a split character that never ends', async () => {
 		const output = new TaskOutput(1024, undefined, noFlow);
 		output.push(Buffer.from([0x6f, 0x6b, 0xff, 0x0a]), 'stdout');

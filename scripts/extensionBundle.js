@@ -1,0 +1,81 @@
+// @ts-check
+'use strict';
+/**
+ * How dist/extension.js is laid out so that VS Code waits as little as possible for it at activation.
+ * Shared by esbuild.mjs and the benchmark (scripts/bench/build.js), so both build the same thing.
+ *
+ * - Packages loaded on first use are bundled on their own next to it: the Anthropic SDK (first request
+ *   to the model) and the shell parsers (first command to approve). Parsing and compiling them was most
+ *   of the time `require` of the extension took; showing the views needs none of them. The sources load
+ *   them with a plain `require()` inside the function that first needs them; the plugin makes that
+ *   `require()` point at the separate bundle.
+ * - `vscode` is required once: esbuild turns each file's `import * as vscode` into a copy of every
+ *   member of the API object (`__toESM`), which with some twenty files was a few milliseconds of the
+ *   activation; one module re-exports it and every file imports that one.
+ */
+const path = require('node:path');
+
+/** Package → file name of its bundle in dist/. */
+const lazyPackages = {
+	'@anthropic-ai/sdk': 'anthropic-sdk.js',
+	'web-tree-sitter': 'web-tree-sitter.js',
+	'sh-syntax': 'sh-syntax.js',
+};
+
+/** @param {string} text */
+function escapeRegExp(text) {
+	return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
+
+const vscodeOnce = 'vscode-once';
+
+/**
+ * The plugins of the extension bundle (with `external: ['vscode']`).
+ * @returns {import('esbuild').Plugin[]}
+ */
+function extensionBundlePlugins() {
+	const lazyFilter = new RegExp(`^(?:${Object.keys(lazyPackages).map(escapeRegExp).join('|')})$`);
+	return [
+		{
+			name: 'lazy-packages',
+			setup(build) {
+				build.onResolve({ filter: lazyFilter }, (args) => {
+					const file = lazyPackages[/** @type {keyof typeof lazyPackages} */ (args.path)];
+					// Any other kind of import would load the package with the extension.
+					if (args.kind !== 'require-call') {
+						return { errors: [{ text: `${args.path} is loaded on first use from dist/${file}: import it with \`import type\` and load it with require() where it is first needed (scripts/extensionBundle.js)` }] };
+					}
+					return { path: `./${file}`, external: true };
+				});
+			},
+		},
+		{
+			name: 'vscode-once',
+			setup(build) {
+				build.onResolve({ filter: /^vscode$/ }, (args) => (args.namespace === vscodeOnce ? { path: 'vscode', external: true } : { path: 'vscode', namespace: vscodeOnce }));
+				build.onLoad({ filter: /.*/, namespace: vscodeOnce }, () => ({ contents: "export * from 'vscode';", loader: 'js' }));
+			},
+		},
+	];
+}
+
+/**
+ * One build per lazy package, into `outdir`: a CommonJS module whose exports are the package's, as a
+ * `require()` of the package would return them.
+ * @param {string} root the project folder (where node_modules is)
+ * @param {string} outdir
+ * @param {import('esbuild').BuildOptions} common
+ * @returns {import('esbuild').BuildOptions[]}
+ */
+function lazyPackageBuilds(root, outdir, common) {
+	return Object.entries(lazyPackages).map(([name, file]) => ({
+		...common,
+		stdin: { contents: `module.exports = require(${JSON.stringify(name)});`, resolveDir: root, sourcefile: `${file}-entry.js`, loader: 'js' },
+		outfile: path.join(outdir, file),
+		platform: 'node',
+		format: 'cjs',
+		target: 'node20',
+	}));
+}
+
+module.exports = { lazyPackages, extensionBundlePlugins, lazyPackageBuilds };
