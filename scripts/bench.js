@@ -30,6 +30,7 @@ const { markdown, mbPerSecond, mib, ms, ratio, terminalTable } = require('./benc
 const { buildDir, median, max, min, profileDir, progress, projectRoot, runWorker, summarizeProfile } = require('./bench/util');
 const { SOURCE_DESCRIPTIONS } = require('./bench/output');
 const { hostFloodSection, turnLatencySection } = require('./bench/hostSections');
+const { WHERE_THE_TIME_WENT } = require('./bench/history');
 
 /** @typedef {import('./bench/report').Row} Row */
 /** @typedef {import('./bench/report').NoteSection} NoteSection */
@@ -906,7 +907,7 @@ async function main() {
 						...missed.filter((line) => line.length > 0).map((line) => (line.startsWith('  ') ? line : `- ${line}`)),
 					],
 	});
-	noteSections.push(...extraSections);
+	noteSections.push(...extraSections, WHERE_THE_TIME_WENT);
 	const report = {
 		command: `npm run bench${argv.length > 0 ? ` -- ${argv.join(' ')}` : ''}`,
 		date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
