@@ -225,7 +225,7 @@ const cases = {
 	},
 
 	/** Turn latencies: Enter → request on the wire, and task exit → the automatic turn's request. */
-	async latency(/** @type {{ runs: number }} */ args) {
+	async latency(/** @type {{ runs: number, userSettings?: Record<string, unknown> }} */ args) {
 		/** @type {number[]} */
 		const arrivals = [];
 		const fake = await driver.startFakeAnthropic({
@@ -237,7 +237,7 @@ const cases = {
 		const workbench = await openWindow({
 			env: { ANTHROPIC_API_KEY: 'sk-ant-bench-key', ANTHROPIC_BASE_URL: fake.url },
 			// The agent's commands run without asking: the bench measures delivery, not a click.
-			userSettings: { 'meanwhile.approval.mode': 'auto', 'meanwhile.approval.allow': ['/.*/'], 'meanwhile.autoContinueMaxTurns': 1000 },
+			userSettings: { 'meanwhile.approval.mode': 'auto', 'meanwhile.approval.allow': ['/.*/'], 'meanwhile.autoContinueMaxTurns': 1000, ...(args.userSettings ?? {}) },
 		});
 		try {
 			const chat = workbench.chat();
