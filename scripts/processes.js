@@ -5,11 +5,13 @@ const fs = require('node:fs');
 /**
  * Kills every process whose environment holds NAME=VALUE (Linux /proc). Test harnesses mark the VS Code
  * they start this way; tasks inherit the mark, so none can outlive a test run even in its own group.
+ * With `argument`, only those whose command line has that argument (e.g. `--type=extensionHost`).
  * @param {string} name
  * @param {string} value
+ * @param {string} [argument]
  * @returns {number} how many were signalled
  */
-function killMarkedProcesses(name, value) {
+function killMarkedProcesses(name, value, argument) {
 	if (process.platform !== 'linux') {
 		return 0;
 	}
@@ -21,7 +23,8 @@ function killMarkedProcesses(name, value) {
 		}
 		try {
 			const environ = fs.readFileSync(`/proc/${entry}/environ`);
-			if (environ.includes(needle)) {
+			const chosen = argument === undefined || fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').includes(argument);
+			if (environ.includes(needle) && chosen) {
 				process.kill(Number(entry), 'SIGKILL');
 				count++;
 			}

@@ -123,4 +123,35 @@ describe('workbench: nothing is lost when the window reloads', function () {
 		assert.match(lastUserText(told[0]), /status="cancelled"/);
 		assert.match(lastUserText(told[0]), /reason: .*window/);
 	});
+
+	it('tells a notice once after the extension host is killed mid-turn and the window reloads', async () => {
+		const chat = workbench!.chat();
+		fake.enqueue(
+			reply([textBlock('Starting a short task.'), toolUseBlock('background_run', { command: 'sleep 1; echo notice-across-a-crash' })]),
+			text('Started the short task.'),
+			// The turn of its own that the task's end starts: its reply hangs until the host is gone.
+			gated(text('Reading the notice when the host dies, in the middle of this reply.'), 1),
+		);
+		const message = chat.getByRole('textbox', { name: 'Message' });
+		await message.fill('start a short task before the crash');
+		await message.press('Enter');
+		await chat.getByLabel('Tool: background_run').last().getByRole('button', { name: 'Run', exact: true }).click({ timeout: 30_000 });
+		await fake.waitForGate(60_000);
+		const isTold = (request: (typeof fake.requests)[number]) => lastUserText(request).includes('<task-notice') && lastUserText(request).includes('notice-across-a-crash');
+		assert.equal(fake.requests.filter(isTold).length, 1, 'the request in flight carries the notice');
+
+		assert.ok(workbench!.killExtensionHost() > 0, 'an extension host was killed');
+		fake.release();
+		await workbench!.reload();
+		await workbench!.openContainer();
+		const restored = workbench!.chat();
+		await restored.getByText('start a short task before the crash').waitFor({ timeout: 60_000 });
+		fake.enqueue(text('Still here after the crash.'));
+		const again = restored.getByRole('textbox', { name: 'Message' });
+		await again.fill('are you there after the crash?');
+		await again.press('Enter');
+		await restored.getByText('Still here after the crash.').waitFor({ timeout: 60_000 });
+		const last = JSON.stringify(fake.requests.at(-1)?.body.messages);
+		assert.equal(last.split('last lines of output:\\nnotice-across-a-crash').length - 1, 1, 'the model has the notice once: saved before the crash, not told again after it');
+	});
 });

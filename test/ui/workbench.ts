@@ -136,6 +136,11 @@ export class Workbench {
 		return file;
 	}
 
+	/** Kills this VS Code's extension host(s) with SIGKILL, as a crash would; returns how many. */
+	killExtensionHost(): number {
+		return killMarkedProcesses('MEANWHILE_TEST_MARKER', this._marker, '--type=extensionHost');
+	}
+
 	/**
 	 * A second browser tab on the same folder: in code-server, a second window with an extension host of its
 	 * own, sharing this one's workspace storage. Its close() closes the tab only.
