@@ -180,7 +180,9 @@ export class TaskManager extends Disposable implements TaskService {
 		this._runs.set(id, run);
 		this._slots.enqueue(run);
 		this.fireChange(run, 'added');
-		this._taskStore.scheduleSave();
+		// On disk before its process starts: if this window dies the next moment, the next one still knows
+		// the task and tells its conversation how it ended, rather than leave it waiting for a notice forever.
+		this._taskStore.saveNow();
 		this.pump();
 		return run.info;
 	}

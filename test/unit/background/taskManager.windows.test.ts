@@ -95,6 +95,16 @@ describePosix('TaskManager: windows that share one store, and notices that survi
 		assert.equal(third.get(running.id)?.status, 'cancelled', 'the history goes on');
 	});
 
+	it('a window that dies right after starting a task: the next window still knows it and tells its conversation', () => {
+		const storageDir = fixture.folder();
+		const dead = manager(storageDir, deadWindow('dead-at-start'));
+		const started = [0, 1, 2].map((index) => dead.start(`sleep 30; echo ${index}`, { origin: 'agent', conversationId: 'c1' }));
+		// No time passes: a crash in the same tick as the starts.
+		const next = manager(storageDir, { instance: 'next-after-start' });
+		const told = next.drain('c1').map((notice) => `${notice.task.id} ${notice.task.status}`);
+		assert.deepEqual(told, started.map((task) => `${task.id} cancelled`));
+	});
+
 	it('a notice drained but not yet saved with its conversation is delivered again by the next window', async () => {
 		const storageDir = fixture.folder();
 		const first = manager(storageDir, { instance: 'first' });
