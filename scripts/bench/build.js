@@ -134,7 +134,31 @@ function buildExtras() {
 		/** The webview unminified, to profile it with names. */
 		readableWebview: attempt('webview-readable.js', { entryPoints: [path.join(projectRoot, 'media', 'main.ts')], platform: 'browser', format: 'iife', target: 'es2022', loader: { '.css': 'css' } }),
 		composition: bundleComposition(),
+		approval: buildApproval(attempt),
 	};
+}
+
+/**
+ * src/agent/approval as one bundle, with the three wasm files beside it under the names the extension's
+ * build gives them (the parsers load them from a folder, as in dist/).
+ * @param {(name: string, options: import('esbuild').BuildOptions) => string | undefined} attempt
+ * @returns {{ bundle: string, wasmDir: string } | undefined}
+ */
+function buildApproval(attempt) {
+	const bundle = attempt('approval.js', { entryPoints: [path.join(projectRoot, 'src', 'agent', 'approval', 'index.ts')], platform: 'node', format: 'cjs', target: 'node20' });
+	if (bundle === undefined) {
+		return undefined;
+	}
+	const wasmDir = path.join(buildDir, 'approval-wasm');
+	try {
+		fs.mkdirSync(wasmDir, { recursive: true });
+		fs.copyFileSync(require.resolve('web-tree-sitter/web-tree-sitter.wasm', { paths: [projectRoot] }), path.join(wasmDir, 'web-tree-sitter.wasm'));
+		fs.copyFileSync(require.resolve('tree-sitter-bash/tree-sitter-bash.wasm', { paths: [projectRoot] }), path.join(wasmDir, 'tree-sitter-bash.wasm'));
+		fs.copyFileSync(require.resolve('sh-syntax/main.wasm', { paths: [projectRoot] }), path.join(wasmDir, 'sh-syntax.wasm'));
+	} catch {
+		return undefined;
+	}
+	return { bundle, wasmDir };
 }
 
 /** The largest parts of each bundle, by package or source folder (esbuild metafile, minified as in dist). */
