@@ -58,7 +58,7 @@ describe('the walk of statements', function () {
 		it('reads arrays, select loops and arithmetic for loops', async () => {
 			const arrays = await analyzed('arr=(1 "$(id)") && echo "${arr[@]}"');
 			assert.deepEqual(arrays.subCommands.map((subCommand) => subCommand.text), ['id', 'echo "${arr[@]}"']);
-			assert.deepEqual(arrays.alwaysAsk, ['command substitution `$(id)`']);
+			assert.deepEqual(arrays.alwaysAsk, ['runs the commands of a command substitution `$(id)`']);
 			assert.match((await analyzed('arr=([$i]=1)')).alwaysAsk.join(), /array subscript evaluated as arithmetic/);
 			assert.deepEqual(await texts('select x in a b; do echo "$x"; break; done'), ['echo "$x"', 'break']);
 			const loop = await analyzed('for ((i = 0; i < 3; i++)); do echo $i; done');
