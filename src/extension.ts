@@ -2,7 +2,7 @@ import * as os from 'node:os';
 import * as vscode from 'vscode';
 import { describeShell, TaskManager } from './background';
 import { once } from './common/event';
-import { createCommandParser, evaluateCommand } from './agent/approval';
+import { createCommandParser, evaluateCommand, warmUp } from './agent/approval';
 import { buildSystemPrompt } from './agent/systemPrompt';
 import { ApprovalService } from './vscode/approvals';
 import { BEFORE_SCHEME, FileChangeTracker } from './vscode/fileChanges';
@@ -28,6 +28,9 @@ export interface MeanwhileApi {
 	/** The conversation in the chat. */
 	readonly chat: ChatRouter;
 }
+
+/** How long after activation the approval parsers warm up: after the window's own start-up work. */
+const APPROVAL_WARM_UP_DELAY_MS = 3000;
 
 function defaultCwd(): string {
 	return workspaceRoots()[0] ?? os.homedir();
@@ -70,6 +73,9 @@ export function activate(context: vscode.ExtensionContext): MeanwhileApi {
 	// The shell parsers' WebAssembly (tree-sitter-bash, mvdan/sh) is copied next to the bundle by the build; loaded on the first command.
 	const parser = createCommandParser({ wasmDir: __dirname });
 	const approvals = new ApprovalService((command, settings) => evaluateCommand(command, { ...settings, workspaceFolders: workspaceRoots() }, parser), logger);
+	// Once activation is over and the window idle, the parsers warm up, so the first command is decided quickly.
+	const warmTimer = setTimeout(() => void warmUp(parser), APPROVAL_WARM_UP_DELAY_MS);
+	subscriptions.push({ dispose: () => clearTimeout(warmTimer) });
 	subscriptions.push(approvals);
 	const fileChanges = new FileChangeTracker();
 	subscriptions.push(fileChanges, vscode.workspace.registerTextDocumentContentProvider(BEFORE_SCHEME, fileChanges));

@@ -160,7 +160,31 @@ async function buildExtras() {
 		/** The webview unminified, to profile it with names. */
 		readableWebview: await attempt('webview-readable.js', { entryPoints: [path.join(projectRoot, 'media', 'main.ts')], platform: 'browser', format: 'iife', target: 'es2022', loader: { '.css': 'css' } }),
 		composition: await bundleComposition(),
+		approval: await buildApproval(attempt),
 	};
+}
+
+/**
+ * src/agent/approval as one bundle, with the three wasm files beside it under the names the extension's
+ * build gives them (the parsers load them from a folder, as in dist/).
+ * @param {(name: string, options: import('esbuild').BuildOptions) => Promise<string | undefined>} attempt
+ * @returns {Promise<{ bundle: string, wasmDir: string } | undefined>}
+ */
+async function buildApproval(attempt) {
+	const bundle = await attempt('approval.js', { entryPoints: [path.join(projectRoot, 'src', 'agent', 'approval', 'index.ts')], platform: 'node', format: 'cjs', target: 'node20' });
+	if (bundle === undefined) {
+		return undefined;
+	}
+	const wasmDir = path.join(buildDir, 'approval-wasm');
+	try {
+		fs.mkdirSync(wasmDir, { recursive: true });
+		fs.copyFileSync(require.resolve('web-tree-sitter/web-tree-sitter.wasm', { paths: [projectRoot] }), path.join(wasmDir, 'web-tree-sitter.wasm'));
+		fs.copyFileSync(require.resolve('tree-sitter-bash/tree-sitter-bash.wasm', { paths: [projectRoot] }), path.join(wasmDir, 'tree-sitter-bash.wasm'));
+		fs.copyFileSync(require.resolve('sh-syntax/main.wasm', { paths: [projectRoot] }), path.join(wasmDir, 'sh-syntax.wasm'));
+	} catch {
+		return undefined;
+	}
+	return { bundle, wasmDir };
 }
 
 /** The largest parts of each bundle, by package or source folder (esbuild metafile, minified as in dist). */

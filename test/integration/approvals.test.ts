@@ -105,6 +105,22 @@ describe('approvals and file changes in the extension host', () => {
 		assert.equal(fs.existsSync(path.join(workspaceFolder(), 'not-allowed-by-rule')), false);
 	});
 
+	it('in auto mode asks for a write by redirection of an allowed program, saying so in plain words on the card', async () => {
+		await setApproval('auto', ['echo'], []);
+		const { chat } = await api();
+		const name = `written-${uniqueMarker()}.txt`;
+		fake.enqueue(toolUse('bash', { command: `echo hi > ${name}` }, { id: 'toolu_auto_write' }), text('done'));
+		const reply = vscode.commands.executeCommand<string>('meanwhile.sendMessage', 'write please');
+		const view = await eventuallyAsync(async () => {
+			const current = await card('toolu_auto_write');
+			return current?.state === 'awaitingApproval' ? current : undefined;
+		}, 'the write asks');
+		assert.ok(view.approval?.reasons.includes(`writes ${name} through a redirection`), `the card says what is written: ${view.approval?.reasons.join(' | ')}`);
+		await chat.handle({ type: 'approval', toolUseId: 'toolu_auto_write', decision: 'deny' });
+		await reply;
+		assert.equal(fs.existsSync(path.join(workspaceFolder(), name)), false);
+	});
+
 	it('refuses a command a deny rule matches without asking, even when allow rules match', async () => {
 		await setApproval('auto', ['/.*/'], ['rm']);
 		fake.enqueue(toolUse('bash', { command: 'ls && rm -rf precious' }, { id: 'toolu_denied' }), text('ok'));

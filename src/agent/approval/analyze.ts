@@ -10,8 +10,8 @@
  * it asks.
  *
  * This file checks the tree as a whole; the walk is walker.ts (statements), simpleCommands.ts,
- * expansions.ts (words), arithmetic.ts and redirects.ts; what programs do with their arguments is
- * programs/ (see programs/knowledge.ts).
+ * expansions.ts (words), arithmetic.ts and redirects.ts; what redirections do to files is fileAccess.ts;
+ * what programs do with their arguments is programs/ (see programs/knowledge.ts).
  */
 import { defaultCommandParser, ShellParseError, type CommandParser, type ShellStatement, type SyntaxNode } from './commandParser';
 import { confirm, type Probe } from './confirm';

@@ -15,7 +15,7 @@ export const arrayElement = /[A-Za-z_][A-Za-z0-9_]*\[(?!\s*([0-9]+|@|\*)\s*\])[^
 
 /** Why a subscript (in `shown`) makes the line ask. */
 export function subscriptReason(shown: string): string {
-	return `an array subscript evaluated as arithmetic: \`${shorten(shown)}\``;
+	return `can run code through an array subscript evaluated as arithmetic: \`${shorten(shown)}\``;
 }
 
 /** What arithmetic needs of the walk of words: its operands are words. */
@@ -50,7 +50,7 @@ export class Arithmetic {
 		// Numbers may be written in hexadecimal (`0x1F`) or another base (`2#101`, `16#ff`).
 		const withoutNumbers = expression.replace(/\b0[xX][0-9a-fA-F]+\b|\b[0-9]+#[0-9a-zA-Z@_]+/g, '0');
 		if (!numericArithmetic.test(withoutNumbers)) {
-			this.findings.ask(`arithmetic on variables (their values are evaluated as code): \`${shorten(text)}\``);
+			this.findings.ask(`can run code through arithmetic on variables (their values are evaluated as code): \`${shorten(text)}\``);
 		}
 		parts.forEach((part) => this.part(part));
 	}

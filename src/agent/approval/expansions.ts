@@ -201,17 +201,17 @@ export class WordWalker implements OperandWalk {
 		const children = fieldChildren(node);
 		const text = node.text;
 		if (children[1]?.node.type === '!') {
-			this.findings.ask(`indirect expansion \`\${!…}\`: \`${shorten(text)}\``);
+			this.findings.ask(`reads a variable named by another (indirect expansion \`\${!…}\`): \`${shorten(text)}\``);
 		}
 		const operators = children.filter(({ node: child, field }) => field === 'operator' && !child.isNamed);
 		if (operators.some(({ node: child }) => child.type === '@')) {
-			this.findings.ask(`a parameter transformation \`\${…@…}\`: \`${shorten(text)}\``);
+			this.findings.ask(`can run code through a parameter transformation \`\${…@…}\`: \`${shorten(text)}\``);
 		}
 		const substring = operators.find(({ node: child }) => child.type === ':');
 		if (substring) {
 			const offsets = text.slice(substring.node.endIndex - node.startIndex, -1);
 			if (!/^[\s0-9:+-]*$/.test(offsets)) {
-				this.findings.ask(`a substring offset evaluated as arithmetic: \`${shorten(text)}\``);
+				this.findings.ask(`can run code through a substring offset evaluated as arithmetic: \`${shorten(text)}\``);
 			}
 		}
 		for (const child of namedChildren(node)) {
@@ -237,7 +237,7 @@ export class WordWalker implements OperandWalk {
 	/** `$(…)`, `` `…` ``, `<(…)`, `>(…)`: they run commands, which are analysed too. */
 	private substitution(node: SyntaxNode): void {
 		const kind = node.type === 'process_substitution' ? 'process' : 'command';
-		this.findings.ask(`${kind} substitution \`${shorten(node.text)}\``);
+		this.findings.ask(`runs the commands of a ${kind} substitution \`${shorten(node.text)}\``);
 		// Inside backquotes bash undoes `\$`, `` \` `` and `\\` first (`` \`…\` `` nests a substitution), which
 		// tree-sitter-bash does not: such a line asks.
 		if (node.text.startsWith('`') && /\\[$`\\]/.test(node.text.slice(1, -1))) {

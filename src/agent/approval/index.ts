@@ -11,7 +11,8 @@
  * The extension creates one parser over the wasm files the build copies next to the bundle,
  * `createCommandParser({ wasmDir: __dirname })`, and passes it to {@link evaluateCommand}; without one,
  * the installed packages' wasm files are used (tests, development). {@link evaluateCommand} never
- * rejects: a line it cannot read, or a parser that cannot load, asks.
+ * rejects: a line it cannot read, or a parser that cannot load, asks. While idle after activation it
+ * runs {@link warmUp} on that parser, so that the first decisions do not wait for the WebAssembly to warm.
  *
  * Lines are read as bash, the shell that runs them on Linux and macOS (the sh used where there is no
  * bash accepts less, and reads what it accepts alike for what matters here). On Windows commands run in
@@ -23,3 +24,4 @@ export { evaluateCommand, type ApprovalDecision, type ApprovalMode, type Approva
 export type { FileRead, FileWrite } from './fileAccess';
 export { allowsAnyLine, matchesRule, validateRules, type RuleProblem } from './rules';
 export { suggestRule } from './suggest';
+export { warmUp } from './warm';

@@ -24,6 +24,11 @@ export interface StatementWalk {
 	trailingStatement(node: SyntaxNode): void;
 	/** Redirections that run no program of their own: their targets are walked. */
 	compoundRedirects(redirects: readonly SyntaxNode[]): void;
+	/**
+	 * The values the variable `name` takes when it is the variable of an enclosing `for name in …` over
+	 * words known from the line, which its body does not set otherwise; undefined else.
+	 */
+	loopValues(name: string): readonly string[] | undefined;
 }
 
 /** A simple command as bash runs it, its elements in the order they were written. */
@@ -304,9 +309,13 @@ export class SimpleCommands {
 		const whole = wrapper ?? text;
 		const verdict = this.programs.judge({ program, args: rest.map(argumentOf) });
 		verdict.asks?.forEach((reason) => this.findings.ask(reason));
-		for (const index of verdict.reads ?? []) {
-			const word = rest[index];
-			this.findings.read({ path: wordValue(word), fixed: word.value !== undefined, by: `\`${program}\`` });
+		for (const word of (verdict.reads ?? []).map((index) => rest[index]).filter((read) => read !== undefined)) {
+			// `for f in src/*.ts; do wc -l "$f"; done`: the loop's words are what is read.
+			const variable = /^"?\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?"?$/.exec(word.text)?.[1];
+			const values = variable === undefined ? undefined : this.statements.loopValues(variable);
+			for (const path of values ?? [wordValue(word)]) {
+				this.findings.read({ path, fixed: values !== undefined || word.value !== undefined, by: `\`${program}\`` });
+			}
 		}
 		const wrapped = verdict.wraps;
 		if (wrapped !== undefined && wrapped.start < rest.length) {

@@ -13,7 +13,7 @@ import type { Findings } from './findings';
 import type { ProgramRegistry } from './programs/registry';
 import { redirectParts } from './redirects';
 import { SimpleCommands, type StatementWalk } from './simpleCommands';
-import { fieldChildren, namedChildren, shorten, UnsupportedSyntaxError } from './syntax';
+import { fieldChildren, namedChildren, shorten, staticValue, UnsupportedSyntaxError } from './syntax';
 import { operand } from './words';
 
 /** Node types of statements (what a list holds). */
@@ -28,6 +28,10 @@ const separators = new Set([';', '&', '\n']);
 export class Walker implements StatementWalk {
 	private readonly words: WordWalker;
 	private readonly commands: SimpleCommands;
+	/** How many loops the walk is inside: a command sent to the background there may start without end. */
+	private loops = 0;
+	/** The variables of the enclosing `for` loops, innermost last, with their values when known from the line. */
+	private readonly loopBindings: { readonly name: string; readonly values: readonly string[] | undefined }[] = [];
 
 	/**
 	 * @param parseMore Parses text tree-sitter-bash left plain, to read it again.
@@ -130,8 +134,10 @@ export class Walker implements StatementWalk {
 			}
 			case 'subshell':
 			case 'if_statement':
-			case 'while_statement':
 				this.body(node);
+				break;
+			case 'while_statement':
+				this.loop(() => this.body(node));
 				break;
 			case 'compound_statement':
 				if (node.firstChild?.type === '((') {
@@ -140,13 +146,25 @@ export class Walker implements StatementWalk {
 					this.body(node);
 				}
 				break;
-			case 'for_statement':
-				node.childrenForFieldName('value').forEach((value) => this.words.shellWord(value));
-				this.body(node.childForFieldName('body'));
+			case 'for_statement': {
+				const values = node.childrenForFieldName('value');
+				values.forEach((value) => this.words.shellWord(value));
+				const body = node.childForFieldName('body');
+				const name = node.childForFieldName('variable')?.text;
+				const fixed = values.map((value) => staticValue(value));
+				// Only while the body cannot set it otherwise (an assignment, `read`, `declare`, …).
+				const bound = name !== undefined && fixed.every((value) => value !== undefined) && !settersOf(name).test(body?.text ?? '');
+				this.loopBindings.push(bound ? { name, values: fixed as string[] } : { name: name ?? '', values: undefined });
+				try {
+					this.loop(() => this.body(body));
+				} finally {
+					this.loopBindings.pop();
+				}
 				break;
+			}
 			case 'c_style_for_statement':
 				this.words.arithmetic.command(node, '((', '))', (inner) => `for ((${inner}))`);
-				this.body(node.childForFieldName('body'));
+				this.loop(() => this.body(node.childForFieldName('body')));
 				break;
 			case 'case_statement': {
 				const value = node.childForFieldName('value');
@@ -173,6 +191,24 @@ export class Walker implements StatementWalk {
 	 * substitution), walked in order. Each run of statements between keywords is a list mvdan/sh must read
 	 * alike (see confirm.ts).
 	 */
+	loopValues(name: string): readonly string[] | undefined {
+		for (let index = this.loopBindings.length - 1; index >= 0; index--) {
+			if (this.loopBindings[index].name === name) {
+				return this.loopBindings[index].values;
+			}
+		}
+		return undefined;
+	}
+
+	private loop(walk: () => void): void {
+		this.loops++;
+		try {
+			walk();
+		} finally {
+			this.loops--;
+		}
+	}
+
 	private body(container: SyntaxNode | null): void {
 		if (!container) {
 			return;
@@ -188,6 +224,9 @@ export class Walker implements StatementWalk {
 			}
 		};
 		for (const child of container.children) {
+			if (child.type === '&' && this.loops > 0) {
+				this.findings.ask('starts commands in the background inside a loop, which can create processes without end');
+			}
 			if (child.isNamed && statementTypes.has(child.type)) {
 				group.push(child);
 				this.statement(child);
@@ -201,6 +240,11 @@ export class Walker implements StatementWalk {
 		}
 		flush();
 	}
+}
+
+/** What in a loop's body could set the variable `name`: an assignment to it, or a builtin that sets variables. */
+function settersOf(name: string): RegExp {
+	return new RegExp(`(^|[^A-Za-z0-9_$])${name}(\\[[^\\]]*\\])?\\+?=|\\b(read|mapfile|readarray|printf|declare|typeset|local|export|readonly|getopts|unset|eval|source)\\b|(^|\\s)\\.\\s`);
 }
 
 /** The statements of `a && b || c`, which tree-sitter-bash nests (`((a && b) || c)`), in order, without recursion. */

@@ -28,7 +28,8 @@ export function readAsks(read: FileRead, workspaceFolders: readonly string[] | u
 }
 
 function isInWorkspace(target: string, workspaceFolders: readonly string[] | undefined): boolean {
-	if (target.startsWith('~')) {
+	// `~` is the home folder; a brace expansion (`{x,~/.ssh/id_rsa}`) may name any path, `~` included.
+	if (target.startsWith('~') || /\{.*(,|\.\.).*\}/.test(target)) {
 		return false;
 	}
 	if (target.split('/').some((part) => /[*?[]/.test(part) && /^[.[]/.test(part))) {

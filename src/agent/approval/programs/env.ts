@@ -53,6 +53,10 @@ export const env: ProgramKnowledge = {
 			}
 			break;
 		}
+		if (index >= args.length) {
+			// No command: `env` prints the environment.
+			asks.push('`env` prints the environment, where secrets are kept');
+		}
 		const verdict = index >= args.length ? { wholeIsTheCommand: true } : { wraps: { start: index, assignments } };
 		return asks.length > 0 ? { asks, ...verdict } : verdict;
 	},

@@ -2,8 +2,11 @@
  * What approval knows about programs, behind one small interface. The walk of a line knows no program
  * by name: for every simple command (and every command a wrapper runs) it hands the program and its
  * arguments to the registry (registry.ts), and the module that knows the program says what the rules
- * cannot see in the command's words: the command it runs in its place, commands it runs besides, and
- * why the line must ask. A program no module knows is a plain command: the rules see it as written.
+ * cannot see in the command's words: the command it runs in its place, commands it runs besides, the
+ * files whose contents it reads, the form the rules see once its global options are set aside, and why
+ * the line must ask (options that write, run programs or change its configuration, and words that are
+ * not fixed strings where a fixed string decides). A program no module knows is a plain command: the
+ * rules see it as written.
  *
  * A module is one file per program or family (`find.ts`, `wrappers.ts`, …) exporting one
  * {@link ProgramKnowledge}, and one line in registry.ts's list.

@@ -4,6 +4,7 @@
  * {@link programModules}; the walk of the line does not change.
  */
 import { awk } from './awk';
+import { cd } from './cd';
 import { commandLookup } from './commandLookup';
 import { declarations } from './declarations';
 import { env } from './env';
@@ -19,7 +20,7 @@ import { wrappers } from './wrappers';
 import { xargs } from './xargs';
 
 /** Every module, each knowing its own programs: a program is known by one module at most. */
-export const programModules: readonly ProgramKnowledge[] = [shells, wrappers, env, find, xargs, declarations, commandLookup, git, npm, sed, awk, tee, readers];
+export const programModules: readonly ProgramKnowledge[] = [shells, wrappers, env, find, xargs, declarations, commandLookup, git, npm, sed, awk, tee, readers, cd];
 
 const plainCommand: ProgramVerdict = {};
 

@@ -30,6 +30,6 @@ describe('arithmetic', function () {
 		for (const text of ['a[0]', 'a[ 12 ]', 'a[@]', 'a[*]', 'plain']) {
 			assert.equal(arrayElement.test(text), false, text);
 		}
-		assert.equal(subscriptReason('a[$i]=1'), 'an array subscript evaluated as arithmetic: `a[$i]=1`');
+		assert.equal(subscriptReason('a[$i]=1'), 'can run code through an array subscript evaluated as arithmetic: `a[$i]=1`');
 	});
 });

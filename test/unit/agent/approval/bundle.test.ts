@@ -82,7 +82,7 @@ describe('approval bundled with esbuild', function () {
 			output.analysis.subCommands.map((subCommand) => subCommand.text),
 			['npm test', 'git status', 'date', 'echo $(date)', 'true', 'wc -l'],
 		);
-		assert.deepEqual(output.analysis.alwaysAsk, ['command substitution `$(date)`']);
+		assert.deepEqual(output.analysis.alwaysAsk, ['runs the commands of a command substitution `$(date)`']);
 		assert.equal(output.decision, 'allow');
 		assert.deepEqual(output.leftGlobals, []);
 	});

@@ -135,6 +135,34 @@ describe('evaluateCommand', function () {
 		});
 	});
 
+	describe('benign lines run unasked under the rules of a real user', () => {
+		itDecides([
+			['git status', 'allow'],
+			['git diff', 'allow'],
+			['git diff --stat HEAD~3', 'allow'],
+			['git log --oneline -20', 'allow'],
+			['git --no-pager log -5', 'allow'],
+			['git --no-pager diff -- src', 'allow'],
+			['npm test', 'allow'],
+			['npm test -- --grep x', 'allow'],
+			['CI=true npm test', 'allow'],
+			['npm run lint', 'allow'],
+			['node --version', 'allow'],
+			['pwd', 'allow'],
+			['ls -la', 'allow'],
+			['cat <<EOF\nhello\nEOF', 'allow'],
+			["cat <<'EOF'\n$(not run)\nEOF", 'allow'],
+			['for i in 1 2 3; do echo $i; done', 'allow'],
+			['for f in a b; do echo "$f" >&2; done', 'allow'],
+			['grep -rn TODO src > /dev/null', 'allow'],
+			['grep -q x package.json 2>/dev/null && echo found', 'allow'],
+			['ls src | grep -c ts', 'allow'],
+			["find src -name '*.ts' | grep -v test", 'allow'],
+			['echo "done: $?" >&2', 'allow'],
+			['git status && npm test 2>&1 | grep -v warn', 'allow'],
+		]);
+	});
+
 	describe('Always Allow suggestions', () => {
 		const suggested = async (line: string, allow: readonly string[] = []) => (await evaluateCommand(line, auto(allow))).allowRules;
 

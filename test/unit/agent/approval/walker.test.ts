@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { analyzed, itAsks, texts } from './helpers';
+import { analyzed, itAsks, itDecides, texts } from './helpers';
 
 describe('the walk of statements', function () {
 	// The first parse compiles the wasm.
@@ -58,7 +58,7 @@ describe('the walk of statements', function () {
 		it('reads arrays, select loops and arithmetic for loops', async () => {
 			const arrays = await analyzed('arr=(1 "$(id)") && echo "${arr[@]}"');
 			assert.deepEqual(arrays.subCommands.map((subCommand) => subCommand.text), ['id', 'echo "${arr[@]}"']);
-			assert.deepEqual(arrays.alwaysAsk, ['command substitution `$(id)`']);
+			assert.deepEqual(arrays.alwaysAsk, ['runs the commands of a command substitution `$(id)`']);
 			assert.match((await analyzed('arr=([$i]=1)')).alwaysAsk.join(), /array subscript evaluated as arithmetic/);
 			assert.deepEqual(await texts('select x in a b; do echo "$x"; break; done'), ['echo "$x"', 'break']);
 			const loop = await analyzed('for ((i = 0; i < 3; i++)); do echo $i; done');
@@ -75,5 +75,38 @@ describe('the walk of statements', function () {
 
 	describe('constructs that always ask', () => {
 		itAsks([['a function definition', 'npm() { rm -rf /; }; npm test', /defines a function `npm`/, ['rm -rf /', 'npm test']]]);
+	});
+
+	describe('background commands inside loops, which can create processes without end', () => {
+		itDecides([
+			['while [[ 1 ]]; do ls & done', 'ask', /starts commands in the background inside a loop/],
+			['while true; do ls & echo; done', 'ask', /in the background inside a loop/],
+			['until false; do { ls & }; done', 'ask', /inside a loop/],
+			['for i in 1 2; do (ls &); done', 'ask', /inside a loop/],
+			['for ((;;)); do ls & done', 'ask', /inside a loop/],
+			['while :; do echo $(ls &); done', 'ask', /inside a loop/],
+			['while true; do for i in 1; do ls; done & done', 'ask', /inside a loop/],
+		]);
+	});
+
+	describe('a loop variable read as a file is judged by the loop’s words', () => {
+		itDecides([
+			['for f in ~/.ssh/*; do cat "$f"; done', 'ask', /`cat` reads ~\/\.ssh\/\*, outside the workspace/],
+			['for f in a.ts; do f=~/.ssh/id_rsa; cat "$f"; done', 'ask', /known only when the line runs/],
+			['for f in a.ts; do read -r f; cat "$f"; done < list', 'ask', /known only when the line runs/],
+			['for f in $(ls); do cat "$f"; done', 'ask'],
+			['for f in {x,~/.ssh/id_rsa}; do cat $f; done', 'ask', /outside the workspace/],
+			['cat {x,~/.ssh/id_rsa}', 'ask', /outside the workspace/],
+		]);
+	});
+
+	describe('loops and background commands that stay unasked', () => {
+		itDecides([
+			['for f in a b; do echo $f; done', 'allow'],
+			['for f in *.ts; do grep -c x "$f"; done', 'allow'],
+			['for f in src/a.ts README.md; do cat $f; done', 'allow'],
+			['ls & echo done', 'allow'],
+			['for i in 1 2; do echo $i; done & echo started', 'allow'],
+		]);
 	});
 });

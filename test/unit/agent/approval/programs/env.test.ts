@@ -32,8 +32,10 @@ describe('programs: env', function () {
 		});
 	});
 
-	it('is the command itself when it runs none', () => {
-		assert.deepEqual(env.judge(invocation('env')), { wholeIsTheCommand: true });
-		assert.deepEqual(env.judge(invocation('env', 'A=1')), { wholeIsTheCommand: true });
+	it('is the command itself when it runs none, and then prints the environment, which asks', () => {
+		const prints = '`env` prints the environment, where secrets are kept';
+		assert.deepEqual(env.judge(invocation('env')), { asks: [prints], wholeIsTheCommand: true });
+		assert.deepEqual(env.judge(invocation('env', 'A=1')), { asks: [prints], wholeIsTheCommand: true });
+		assert.deepEqual(env.judge(invocation('env', '-0')), { asks: [prints], wholeIsTheCommand: true });
 	});
 });
