@@ -64,7 +64,8 @@ export class Fixture {
 		}
 		for (const folder of this._folders.splice(0)) {
 			killSupervised(folder);
-			fs.rmSync(folder, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
+			// A log stream or a save may still be closing on a busy machine: give it a few seconds.
+			fs.rmSync(folder, { recursive: true, force: true, maxRetries: 40, retryDelay: 100 });
 		}
 	}
 }
