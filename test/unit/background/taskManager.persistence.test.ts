@@ -131,7 +131,7 @@ describePosix('TaskManager persistence', () => {
 	});
 
 	it('keeps at most 200 finished tasks, removing the oldest with their logs once their notices are drained', async function () {
-		this.timeout(30_000);
+		this.timeout(90_000);
 		const storageDir = fixture.folder();
 		const manager = fixture.manager({ maxConcurrent: 16 }, { storageDir });
 		const ids: string[] = [];

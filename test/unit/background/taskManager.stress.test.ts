@@ -139,7 +139,7 @@ describePosix('TaskManager under load', () => {
 		let outputEvents = 0;
 		manager.onDidChange((change) => change.kind === 'output' && outputEvents++);
 		const started = performance.now();
-		const info = manager.start('end=$((SECONDS + 2)); while [ $SECONDS -lt $end ]; do echo flood; done', { origin: 'agent' });
+		const info = manager.start("end=$((SECONDS + 2)); while [ $SECONDS -lt $end ]; do head -c 65536 /dev/zero | tr '\\0' f; echo; done", { origin: 'agent' });
 		const done = await manager.whenFinished(info.id);
 		const seconds = (performance.now() - started) / 1000;
 		assert.ok(done.outputBytes > 100_000, `only ${done.outputBytes} bytes: not a flood`);
