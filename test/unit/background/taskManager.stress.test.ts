@@ -56,7 +56,7 @@ describePosix('TaskManager under load', () => {
 	});
 
 	it('drain under thousands of completions delivers every task exactly once', async function () {
-		this.timeout(120_000);
+		this.timeout(240_000);
 		const manager = fixture.manager({ maxConcurrent: 16 });
 		const commands = ['true', 'exit 1', 'sleep 0.01', 'echo out; exit 2'];
 		const expected = new Map<string, string>();
