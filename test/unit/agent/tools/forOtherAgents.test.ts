@@ -60,6 +60,15 @@ describe('the background tools for other agents', function () {
 		assert.deepEqual(bench().tasks.drain(), []);
 	});
 
+	it('cancel a task in the caller\'s name', async () => {
+		const task = bench().tasks.start('sleep 300', { origin: 'user' });
+		const cancel = TOOLS_FOR_OTHER_AGENTS.find((entry) => entry.name === 'meanwhile_background_cancel');
+		assert.ok(cancel);
+		const result = await cancel.tool.run({ task_id: task.id }, bench().context({ outsideCaller: 'another extension', conversationId: '' }));
+		assert.match(result.content, /cancelled/);
+		assert.equal(bench().tasks.get(task.id)?.reason, 'cancelled by another extension');
+	});
+
 	it('name the command a call would start only for the run tool', () => {
 		assert.equal(commandOf('meanwhile_background_run', { command: 'npm test' }), 'npm test');
 		assert.equal(commandOf('meanwhile_background_cancel', { task_id: 'bg-1' }), undefined);
