@@ -10,6 +10,7 @@ import { ApiKeyStore } from './vscode/apiKey';
 import { ChatCommands } from './vscode/chatCommands';
 import { ChatRouter } from './vscode/chatRouter';
 import { CHAT_VIEW_ID, ChatViewProvider } from './vscode/chatViewProvider';
+import { LanguageModelTools } from './vscode/languageModelTools';
 import { OutputChannelLogger } from './vscode/logger';
 import { readBackgroundSettings } from './vscode/settings';
 import { TaskCommands } from './vscode/taskCommands';
@@ -113,6 +114,8 @@ export function activate(context: vscode.ExtensionContext): MeanwhileApi {
 		}),
 	);
 	subscriptions.push(new ChatCommands(chat, chatView));
+	// The background tools for every other agent in the window.
+	subscriptions.push(new LanguageModelTools({ tasks, files, approvals, logger, cwd: () => workspaceRoots()[0] }));
 	subscriptions.push(
 		new TaskNotifications(
 			tasks,

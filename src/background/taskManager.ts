@@ -167,6 +167,7 @@ export class TaskManager extends Disposable implements TaskService {
 				cwd: path.resolve(this._options.defaultCwd, options.cwd ?? '.'),
 				origin: options.origin,
 				conversationId: options.conversationId,
+				caller: options.caller,
 				status: 'queued',
 				queuedAt: this._now(),
 				outputBytes: 0,
@@ -381,7 +382,7 @@ export class TaskManager extends Disposable implements TaskService {
 	 */
 	private ended(run: TaskRun, announce: boolean): void {
 		this._slots.release(run);
-		this._notices.push({ task: run.info, outputTail: noticeTail(run.output, run.logPath) });
+		this.pushNotice(run, run.output);
 		this._retention.keep(run);
 		if (!announce) {
 			return;
@@ -391,6 +392,16 @@ export class TaskManager extends Disposable implements TaskService {
 		this.pruneFinished();
 		this._taskStore.scheduleSave();
 		this.pump();
+	}
+
+	/**
+	 * Records the notice of an ended task. A task another agent started through a tool has no
+	 * conversation to tell (its caller waits for it), so it gets none: Meanwhile's chat must not hear of it.
+	 */
+	private pushNotice(run: TaskRun, output: Parameters<typeof noticeTail>[0]): void {
+		if (run.info.origin !== 'tool') {
+			this._notices.push({ task: run.info, outputTail: noticeTail(output, run.logPath) });
+		}
 	}
 
 	/** Removes the oldest finished tasks beyond the limit, except those whose notice still waits. */
@@ -452,7 +463,7 @@ export class TaskManager extends Disposable implements TaskService {
 			}
 			// Their window ended before it could say so: they are announced now, on disk before their old files go.
 			for (const run of stopped) {
-				this._notices.push({ task: run.info, outputTail: noticeTail(undefined, run.logPath) });
+				this.pushNotice(run, undefined);
 			}
 			this._runs = new Map([...this._runs.entries()].sort(([a], [b]) => (taskNumber(a) ?? 0) - (taskNumber(b) ?? 0)));
 			this.pruneFinished();

@@ -2,7 +2,8 @@ import type { Event } from '../common/event';
 import type { TaskStatusWord } from '../shared/protocol';
 
 export type TaskStatus = TaskStatusWord;
-export type TaskOrigin = 'agent' | 'user';
+/** `tool`: another agent in VS Code started it through Meanwhile's Language Model Tools (see {@link TaskInfo.caller}). */
+export type TaskOrigin = 'agent' | 'user' | 'tool';
 
 export const FINAL_STATUSES: ReadonlySet<TaskStatus> = new Set<TaskStatus>(['succeeded', 'failed', 'cancelled', 'timed out']);
 
@@ -22,6 +23,11 @@ export interface TaskInfo {
 	 * user started it. Its notice is delivered there only; undefined: to the next conversation that asks.
 	 */
 	readonly conversationId?: string;
+	/**
+	 * For origin `tool`: who called, as the tree shows it (e.g. "VS Code chat"). Such a task has no
+	 * conversation and sends no notice: its caller waits for it with the wait tool.
+	 */
+	readonly caller?: string;
 	readonly status: TaskStatus;
 	/** Why it ended when the exit code alone does not say (cancelled by whom, timed out after how long, stopped with the window). */
 	readonly reason?: string;
@@ -55,6 +61,8 @@ export interface StartOptions {
 	readonly origin: TaskOrigin;
 	/** See {@link TaskInfo.conversationId}. */
 	readonly conversationId?: string;
+	/** See {@link TaskInfo.caller}. */
+	readonly caller?: string;
 	/** Ends the task as `timed out` after this many seconds; 0 or absent: no timeout. */
 	readonly timeoutSeconds?: number;
 	/** Keep the task running across a window reload or close (see {@link TaskService.setLeaveRunning}). */

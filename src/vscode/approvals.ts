@@ -59,17 +59,7 @@ export class ApprovalService extends Disposable {
 		if (!vscode.workspace.isTrusted) {
 			return { allowed: false, reason: UNTRUSTED_COMMAND_REASON };
 		}
-		const settings = readApprovalSettings();
-		// Commands run in PowerShell on Windows, which the shell parser does not read: no rule decides there.
-		const effective = process.platform === 'win32' && settings.mode === 'auto' ? { ...settings, mode: 'ask' as const } : settings;
-		let evaluation: CommandEvaluation;
-		try {
-			evaluation = await this._evaluate(command, effective);
-		} catch (error) {
-			// A policy failure must not run a command unasked: ask the person instead.
-			this._logger.error(`Could not evaluate a command for approval: ${String(error)}`);
-			evaluation = { decision: 'ask', reasons: ['Meanwhile could not analyse this command.'], allowRules: [] };
-		}
+		const evaluation = await this.evaluate(command);
 		if (evaluation.decision === 'allow') {
 			this._logger.info(`Allowed by the approval rules: ${command}`);
 			return { allowed: true };
@@ -100,6 +90,23 @@ export class ApprovalService extends Disposable {
 			this._onDidOpenRequest.fire(id);
 		});
 	};
+
+	/**
+	 * What the policy says of a command under the current settings, without asking anyone (for callers
+	 * that ask in their own way, such as VS Code's confirmation of a Language Model Tool). Trust is the caller's to check.
+	 */
+	async evaluate(command: string): Promise<CommandEvaluation> {
+		const settings = readApprovalSettings();
+		// Commands run in PowerShell on Windows, which the shell parser does not read: no rule decides there.
+		const effective = process.platform === 'win32' && settings.mode === 'auto' ? { ...settings, mode: 'ask' as const } : settings;
+		try {
+			return await this._evaluate(command, effective);
+		} catch (error) {
+			// A policy failure must not run a command unasked: ask the person instead.
+			this._logger.error(`Could not evaluate a command for approval: ${String(error)}`);
+			return { decision: 'ask', reasons: ['Meanwhile could not analyse this command.'], allowRules: [] };
+		}
+	}
 
 	/** What the card of a tool call waiting for approval shows. */
 	requestFor(toolUseId: string): ApprovalRequestView | undefined {

@@ -23,6 +23,18 @@ export function contextValueOf(task: TaskInfo): string {
 	return `meanwhileTask.${state}${task.ports && task.ports.length > 0 ? '.port' : ''}${task.leaveRunning ? '.leaveRunning' : ''}`;
 }
 
+/** Who started the task, as a person reads it. */
+export function startedBy(task: TaskInfo): string {
+	switch (task.origin) {
+		case 'agent':
+			return 'the agent';
+		case 'user':
+			return 'you';
+		case 'tool':
+			return task.caller ?? 'another agent';
+	}
+}
+
 function escapeFence(text: string): string {
 	return text.replace(/```/g, 'ˋˋˋ');
 }
@@ -80,7 +92,8 @@ export class TasksTreeProvider extends Disposable implements vscode.TreeDataProv
 		}
 		const item = new vscode.TreeItem(shortenCommand(task.command), vscode.TreeItemCollapsibleState.None);
 		item.id = task.id;
-		item.description = describeTask(task, this._now());
+		// Another agent's task says whose it is: the user did not start it and Meanwhile's chat will not hear of it.
+		item.description = describeTask(task, this._now()) + (task.origin === 'tool' ? ` · by ${startedBy(task)}` : '');
 		item.iconPath = ICONS[task.status];
 		item.contextValue = contextValueOf(task);
 		item.accessibilityInformation = { label: `${task.id} ${task.command}, ${item.description}` };
@@ -112,7 +125,7 @@ export class TasksTreeProvider extends Disposable implements vscode.TreeDataProv
 			`| started | ${task.startedAt ? new Date(task.startedAt).toLocaleTimeString() : 'not yet'} |`,
 			`| duration | ${task.startedAt ? formatDuration((task.endedAt ?? now) - task.startedAt) : '—'} |`,
 			`| exit | ${exitDescription(task)} |`,
-			`| started by | ${task.origin === 'agent' ? 'the agent' : 'you'} |`,
+			`| started by | ${startedBy(task)} |`,
 		];
 		if (task.ports && task.ports.length > 0) {
 			lines.push(`| listening on | ${task.ports.map((port) => `:${port}`).join(', ')} |`);

@@ -40,6 +40,16 @@ describe('in an untrusted workspace', function () {
 		assert.equal(tasks.list().length, before);
 	});
 
+	it('runs nothing another agent asks for through the background tools, and says why', async () => {
+		const { tasks } = await api();
+		const before = tasks.list().length;
+		await assert.rejects(
+			async () => vscode.lm.invokeTool('meanwhile_background_run', { toolInvocationToken: undefined, input: { command: 'echo should-not-run' } }),
+			(error: Error) => /not trusted/.test(error.message),
+		);
+		assert.equal(tasks.list().length, before);
+	});
+
 	it('lets the agent read files, but refuses writes and commands and tells the model why', async () => {
 		const { tasks } = await api();
 		const file = path.join(workspaceFolder(), 'readable.txt');

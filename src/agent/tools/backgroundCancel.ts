@@ -41,7 +41,8 @@ export const backgroundCancelTool = defineTool<BackgroundCancelInput>({
 		context.reportState('running');
 		// Marked first: the finish event must not wake the session for a task the agent ended itself.
 		context.markDelivered(id);
-		const final = (await context.tasks.cancel(id, CANCELLED_BY_AGENT)) ?? context.tasks.get(id) ?? task;
+		const reason = context.outsideCaller === undefined ? CANCELLED_BY_AGENT : `cancelled by ${context.outsideCaller}`;
+		const final = (await context.tasks.cancel(id, reason)) ?? context.tasks.get(id) ?? task;
 		const how = final.status === 'cancelled' ? 'The task was cancelled.' : `The task ended on its own before it could be cancelled (${final.status}).`;
 		return {
 			content: `${taskHeader(final)}\n${how}\nlast lines of output:\n${taskOutput(context.tasks, final, { maxLines: TAIL_LINES, maxChars: TAIL_CHARS })}\nfull log: ${final.logPath}`,

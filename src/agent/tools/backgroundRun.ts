@@ -35,6 +35,14 @@ interface BackgroundRunInput {
 
 export const DEFAULT_READY_SECONDS = 120;
 const NOTICE_HINT = 'You will get a task notice when it finishes; do not poll it or sleep to wait. Go on with other work meanwhile.';
+/** Another agent in VS Code cannot be sent a notice: the wait tool is how it learns of the end. */
+export const OUTSIDE_WAIT_HINT =
+	'No notice will reach you when it finishes: call meanwhile_background_wait with this task_id when you need its result ' +
+	'(it returns the exit status and the last output lines). Do not sleep to wait; go on with other work meanwhile.';
+
+function noticeHint(context: ToolContext): string {
+	return context.outsideCaller === undefined ? NOTICE_HINT : OUTSIDE_WAIT_HINT;
+}
 
 export const backgroundRunTool = defineTool<BackgroundRunInput>({
 	name: 'background_run',
@@ -111,8 +119,7 @@ export const backgroundRunTool = defineTool<BackgroundRunInput>({
 			return refused;
 		}
 		let task = context.tasks.start(input.command, {
-			origin: 'agent',
-			conversationId: context.conversationId,
+			...(context.outsideCaller === undefined ? { origin: 'agent', conversationId: context.conversationId } : { origin: 'tool', caller: context.outsideCaller }),
 			...(cwd !== undefined ? { cwd } : {}),
 			...(input.timeout_seconds !== undefined ? { timeoutSeconds: input.timeout_seconds } : {}),
 			...(input.leave_running === true ? { leaveRunning: true } : {}),
@@ -135,7 +142,7 @@ export const backgroundRunTool = defineTool<BackgroundRunInput>({
 			lines.push('leave_running: true');
 		}
 		return {
-			content: `${lines.join('\n')}\nThe command runs in the background. ${NOTICE_HINT}`,
+			content: `${lines.join('\n')}\nThe command runs in the background. ${noticeHint(context)}`,
 			summary: `${task.id} ${task.status}`,
 		};
 	},
@@ -175,7 +182,7 @@ async function runningAlready(context: ToolContext, duplicate: TaskInfo, input: 
 		return { ...result, content: [first, second, note, ...rest].join('\n'), summary: `already running as ${task.id}; ${result.summary ?? ''}` };
 	}
 	return {
-		content: `task_id: ${task.id}\nstatus: ${task.status}\n${note} It was not started again. ${NOTICE_HINT}`,
+		content: `task_id: ${task.id}\nstatus: ${task.status}\n${note} It was not started again. ${noticeHint(context)}`,
 		summary: `already running as ${task.id}`,
 	};
 }
@@ -186,19 +193,19 @@ async function waitUntilReady(context: ToolContext, started: TaskInfo, input: Ba
 	const { seconds, note } = clampWaitSeconds(ready.timeout_seconds, DEFAULT_READY_SECONDS, 'ready.timeout_seconds');
 	const result = await waitForTask(context, started.id, patternOrPort(ready), seconds, true);
 	const task = taskAfterWait(context, started.id, result);
-	return waitReport(context, task, { ...describeReadiness(result, task, ready.port, seconds), note }, 'headerFirst', READY_TAIL_LINES);
+	return waitReport(context, task, { ...describeReadiness(result, task, ready.port, seconds, noticeHint(context)), note }, 'headerFirst', READY_TAIL_LINES);
 }
 
-function describeReadiness(result: WaitResult, task: TaskInfo, port: number | undefined, seconds: number): WaitReport {
+function describeReadiness(result: WaitResult, task: TaskInfo, port: number | undefined, seconds: number, hint: string): WaitReport {
 	switch (result.outcome) {
 		case 'pattern':
 			return {
-				outcome: `ready: yes, a line matched: ${firstLine(result.line ?? '', MATCHED_LINE_QUOTE_CHARS)}\nThe task keeps running in the background. ${NOTICE_HINT}`,
+				outcome: `ready: yes, a line matched: ${firstLine(result.line ?? '', MATCHED_LINE_QUOTE_CHARS)}\nThe task keeps running in the background. ${hint}`,
 				summary: `${task.id} ready`,
 			};
 		case 'port':
 			return {
-				outcome: `ready: yes, port ${result.port ?? port ?? '?'} accepts connections\nThe task keeps running in the background. ${NOTICE_HINT}`,
+				outcome: `ready: yes, port ${result.port ?? port ?? '?'} accepts connections\nThe task keeps running in the background. ${hint}`,
 				summary: `${task.id} ready on :${result.port ?? port ?? '?'}`,
 			};
 		case 'exited':

@@ -68,6 +68,12 @@ export interface ToolContext {
 	readonly cwd?: string;
 	/** The conversation whose agent calls the tool: tasks it starts belong to it, and their notices reach it only. */
 	readonly conversationId: string;
+	/**
+	 * Set when another agent in VS Code calls (a Language Model Tool): who, as the tree shows it. Tasks
+	 * it starts are of origin `tool`, belong to no conversation and send no notice, so results tell it
+	 * to wait with the wait tool instead.
+	 */
+	readonly outsideCaller?: string;
 	readonly logger: Logger;
 	approve: ApproveCommand;
 	/** The tool returns this finished task's result itself: its notice must not reach the model again. */

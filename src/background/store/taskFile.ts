@@ -22,6 +22,7 @@ export function recordOf(info: TaskInfo): TaskRecord {
 		cwd: info.cwd,
 		origin: info.origin,
 		conversationId: info.conversationId,
+		caller: info.caller,
 		status: info.status,
 		reason: info.reason,
 		pid: info.pid,
@@ -106,7 +107,7 @@ function toRecord(value: unknown): TaskRecord | undefined {
 		return undefined;
 	}
 	const { id, command, cwd, origin, status } = value;
-	if (typeof id !== 'string' || taskNumber(id) === undefined || typeof command !== 'string' || typeof cwd !== 'string' || (origin !== 'agent' && origin !== 'user') || !isOneOf(TASK_STATUSES, status)) {
+	if (typeof id !== 'string' || taskNumber(id) === undefined || typeof command !== 'string' || typeof cwd !== 'string' || (origin !== 'agent' && origin !== 'user' && origin !== 'tool') || !isOneOf(TASK_STATUSES, status)) {
 		return undefined;
 	}
 	const exitCode = value.exitCode === null ? null : optionalNumber(value.exitCode);
@@ -117,6 +118,7 @@ function toRecord(value: unknown): TaskRecord | undefined {
 		cwd,
 		origin,
 		conversationId: typeof value.conversationId === 'string' ? value.conversationId : undefined,
+		caller: typeof value.caller === 'string' ? value.caller : undefined,
 		status,
 		reason: typeof value.reason === 'string' ? value.reason : undefined,
 		pid: optionalNumber(value.pid),
