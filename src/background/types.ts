@@ -45,6 +45,16 @@ export interface TaskInfo {
 	readonly adopted?: boolean;
 	/** CPU and memory of the task's process group, sampled every few seconds while sampling is on. */
 	readonly resources?: ResourceUsage;
+	/** How its main process (the shell) ended, once it did while processes it started still run: the task runs on until they end. */
+	readonly mainExit?: { readonly exitCode: number | null; readonly signal: string | null };
+	/** The processes it started that still run after its main process ended (found by their marker, Linux). */
+	readonly processesLeft?: readonly LeftProcess[];
+}
+
+/** A process a task started that outlived the task's main process. */
+export interface LeftProcess {
+	readonly pid: number;
+	readonly command: string;
 }
 
 export interface StartOptions {
