@@ -245,6 +245,11 @@ export class TaskManager extends Disposable implements TaskService {
 		return run ? run.finished : Promise.reject(new Error(`There is no background task ${id}.`));
 	}
 
+	whenMainEnded(id: string): Promise<TaskInfo> {
+		const run = this._runs.get(id);
+		return run ? run.mainEnded : Promise.reject(new Error(`There is no background task ${id}.`));
+	}
+
 	clearFinished(): void {
 		let removed = false;
 		for (const run of [...this._runs.values()]) {

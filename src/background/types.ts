@@ -183,6 +183,11 @@ export interface TaskService {
 	readOutputSince(id: string, cursor: number, options?: Pick<ReadOutputOptions, 'keepAnsi'>): OutputSince;
 	/** Resolves when the task reaches a final status (at once if it has). */
 	whenFinished(id: string): Promise<TaskInfo>;
+	/**
+	 * Resolves when the task's main process (its shell) has ended, with the task then: processes it
+	 * started may still run (`status` still `running`), and the task ends when they have.
+	 */
+	whenMainEnded(id: string): Promise<TaskInfo>;
 	/** Removes finished tasks from the list (their logs too). */
 	clearFinished(): void;
 	/** Waits until a condition holds, the task ends, the timeout passes or the signal aborts; never rejects for these. */
