@@ -126,13 +126,15 @@ export class MarkScanner {
 		if (!tracksByMarker(this._platform)) {
 			return [];
 		}
-		const pids = numericNames(await fs.promises.readdir('/proc'));
+		// Not through the thread pool, where it would queue behind the tasks' log writes.
+		const pids = numericNames(fs.readdirSync('/proc'));
 		const seen = new Map<number, number>();
 		const found: MarkedProcess[] = [];
 		// Reads of /proc are answered from memory at once: done synchronously in slices (cheaper than a
-		// thread pool round trip each), with the event loop let through between slices.
+		// thread pool round trip each); the event loop is let through between slices only on a large
+		// table, as each pause makes every task that waits for the pass wait longer.
 		for (let index = 0; index < pids.length; index += batch) {
-			if (index > 0) {
+			if (index > 0 && index % (batch * 8) === 0) {
 				await new Promise((resolve) => setImmediate(resolve));
 			}
 			this.visit(pids.slice(index, index + batch), seen, found);

@@ -474,8 +474,16 @@ export class TaskManager extends Disposable implements TaskService {
 				this.fireChange(run, 'added');
 			}
 		}
+		// A task left running whose command ended meanwhile may have started processes that still run: they keep it running.
+		const leftovers = endedMeanwhile.length > 0 ? this._tracking.processesNowSync() : new Map<string, never[]>();
 		for (const { run, result } of endedMeanwhile) {
-			run.complete(result);
+			const left = leftovers.get(run.id) ?? [];
+			if (left.length > 0) {
+				run.adoptLeftovers(result, left);
+				this._logger.info(`${run.id} was left running; its command ended while no window was open, and ${left.length} process${left.length === 1 ? '' : 'es'} it started still run${left.length === 1 ? 's' : ''}: followed again.`);
+			} else {
+				run.complete(result);
+			}
 		}
 		if (endedMeanwhile.length > 0) {
 			// On disk before their state files go: a crash now must not announce them a second time.

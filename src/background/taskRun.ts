@@ -428,6 +428,25 @@ export class TaskRun implements LingeringTask {
 		tracking.watch(this, left);
 	}
 
+	/**
+	 * A task left running whose command ended while no window was open, but whose processes still run:
+	 * adopted as running, watched until the last ends, then it ends as `result` says.
+	 */
+	adoptLeftovers(result: FinalResult, left: readonly MarkedProcess[]): void {
+		if (this._final || left.length === 0) {
+			return;
+		}
+		this._state.status = 'running';
+		this._state.adopted = true;
+		this._lingering = result;
+		this._state.mainExit = { exitCode: result.exitCode ?? null, signal: result.signal ?? null };
+		this._state.reason = result.reason;
+		this._resolveMainEnded(this.info);
+		this.setLeftovers(left);
+		this.armTimeout();
+		this._context.tracking.watch(this, left);
+	}
+
 	/** The processes left after its main process (see {@link ProcessTracking.watch}); it ends when none is. */
 	leftoversChanged(left: readonly MarkedProcess[]): void {
 		if (this._final) {

@@ -81,7 +81,8 @@ export class ProcessTracking implements IDisposable {
 			return Promise.resolve(new Map());
 		}
 		if (!this._nextScan) {
-			const next = this._currentScan.then(() => {
+			// A turn of the event loop first: tasks ending together (their pipes closed in one poll) share the pass.
+			const next = this._currentScan.then(() => new Promise((resolve) => setImmediate(resolve))).then(() => {
 				if (this._nextScan === next) {
 					this._nextScan = undefined;
 				}

@@ -128,7 +128,8 @@ export class SupervisedLauncher {
 			onStarted: (pid) => run.notePid(pid),
 			onDone: (outcome) => {
 				run.followedRunEnded(outcome);
-				removeSupervisorFiles(store, run.id, logger);
+				// Kept while processes the command started run on: a window that opens meanwhile learns from it how the command ended.
+				void run.finished.then(() => removeSupervisorFiles(store, run.id, logger));
 			},
 			onWarning: (message) => logger.warn(`${run.id}: ${message}`),
 		};
