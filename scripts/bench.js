@@ -8,8 +8,8 @@
  *
  * Options: --quick (fewer runs, for trying the benchmark out), --skip-build (use dist/ as it is),
  * --separate-dist (build the bundles into a temporary folder instead of running esbuild.mjs, leaving dist/ alone),
- * --only=<section,...> (throughput, flood, spawn, drain, cancel, seed, activation, approval, bundle, chat, host, latency).
- * host and latency run in the real extension host (code-server, loading this checkout's dist/).
+ * --only=<section,...> (throughput, flood, spawn, drain, cancel, containment, seed, activation, approval, bundle, chat,
+ * host, latency). host and latency run in the real extension host (code-server, loading this checkout's dist/).
  * Progress goes to stderr; heavy parts run in child processes (scripts/bench/worker.js and friends)
  * so that memory and event-loop figures are of that work alone.
  */
@@ -26,6 +26,7 @@ if (ownBuildFolder) {
 
 const { buildEmptyExtension, buildEngine, buildExtras, buildProduction } = require('./bench/build');
 const { lazyPackages } = require('./extensionBundle');
+const { containmentSection } = require('./bench/containment');
 const { markdown, mbPerSecond, mib, ms, ratio, terminalTable } = require('./bench/report');
 const { buildDir, median, max, min, profileDir, progress, projectRoot, runWorker, summarizeProfile } = require('./bench/util');
 const { SOURCE_DESCRIPTIONS } = require('./bench/output');
@@ -915,6 +916,7 @@ async function main() {
 		['spawn', spawnSection],
 		['drain', drainSection],
 		['cancel', cancelSection],
+		['containment', () => containmentSection(QUICK)],
 		['seed', seedSection],
 		['activation', () => activationSection(build.distDir)],
 		['approval', approvalSection],

@@ -21,6 +21,8 @@ export interface LaunchContext {
 	readonly baseEnv: NodeJS.ProcessEnv;
 	/** The shell that runs commands; detected when absent. */
 	readonly shell?: Shell;
+	/** The value of `MEANWHILE_TASK` for a task: every process it starts inherits it (see processMarks.ts). */
+	readonly marker: (id: string) => string;
 }
 
 export interface LaunchOptions extends LaunchContext {
@@ -62,9 +64,10 @@ export class Launcher {
 			output = new TaskOutput(settings.memoryBufferBytes, log, run.flow);
 			run.attachOutput(output);
 			runner = new ProcessRunner(
-				{ command: run.command, cwd: run.cwd, env: taskEnvironment(this._options.baseEnv, run.env), shell: this._options.shell },
+				{ command: run.command, cwd: run.cwd, env: taskEnvironment(this._options.baseEnv, run.env, this._options.marker(run.id)), shell: this._options.shell },
 				{
 					onOutput: (chunk, stream) => run.receiveOutput(chunk, stream),
+					onExit: (outcome) => run.mainExited(outcome),
 					onDone: (outcome) => void run.processEnded(outcome),
 					onWarning: (message) => logger.warn(`${run.id}: ${message}`),
 				},

@@ -40,6 +40,8 @@ export interface ProcessRunnerHandlers {
 	onOutput(chunk: Buffer, stream: OutputStreamName): void;
 	/** Called once, when the run is over: see {@link ProcessRunner}. Not called after {@link ProcessRunner.abandon}. */
 	onDone(outcome: ProcessOutcome): void;
+	/** The shell itself exited; its output pipes may stay open while processes it started hold them. */
+	onExit?(outcome: ProcessOutcome): void;
 	/** Problems that do not end the run (a signal that could not be sent), for the log. */
 	onWarning(message: string): void;
 }
@@ -106,6 +108,9 @@ export class ProcessRunner implements TaskProcess {
 		this._child.on('exit', (exitCode, signal) => {
 			this._outcome = { exitCode, signal };
 			this._onReleasedExit?.({ exitCode, signal });
+			if (!this._done) {
+				this._handlers.onExit?.({ exitCode, signal });
+			}
 		});
 		this._child.on('close', (exitCode, signal) => {
 			this._closed = true;

@@ -12,14 +12,17 @@ import { formatOutput, noticeTail } from './outputFormat';
 import { Retention, finishedBeyondLimit } from './retention';
 import { Sampling } from './sampling';
 import type { Shell } from './shell';
+import { storeMarker } from './processMarks';
 import { shutDown } from './shutdown';
 import { Slots } from './slots';
+import { stopStrayProcesses } from './strays';
 import { cleanSupervisedFolder, removeSupervisorFiles } from './supervised/cleanup';
 import { SupervisedLauncher } from './supervised/launch';
 import { recoverTasks } from './supervised/recovery';
 import { TaskRun, type TaskRunContext } from './taskRun';
 import { TaskStore, recordOf, taskNumber, type OrphanTasks, type TaskRecord } from './taskStore';
 import type { ProcessIdentity } from './store/storeLock';
+import { ProcessTracking } from './tracking';
 import type {
 	BackgroundSettings,
 	OutputSince,
@@ -110,6 +113,7 @@ export class TaskManager extends Disposable implements TaskService {
 	private _windowsWatcher: fs.FSWatcher | undefined;
 	private readonly _retention = new Retention<TaskRun>();
 	private readonly _sampling: Sampling;
+	private readonly _tracking: ProcessTracking;
 	private readonly _supervised: SupervisedLauncher;
 	private readonly _launcher: Launcher;
 
@@ -127,6 +131,8 @@ export class TaskManager extends Disposable implements TaskService {
 		this._notices = new NoticeQueue(this._taskStore.journal);
 		this._slots = new Slots(() => _options.getSettings().maxConcurrent);
 		this._sampling = this._register(new Sampling(() => this._runs.values(), this._logger, _options.sampleIntervalMilliseconds));
+		const tracking = this._register(new ProcessTracking(storeMarker(_options.storageDir), this._logger));
+		this._tracking = tracking;
 		this._runContext = {
 			logger: this._logger,
 			now: this._now,
@@ -134,6 +140,7 @@ export class TaskManager extends Disposable implements TaskService {
 			changed: (run, kind) => this.fireChange(run, kind),
 			recordChanged: () => this._taskStore.scheduleSave(),
 			ended: (run, announce) => this.ended(run, announce),
+			tracking,
 		};
 		const launchOptions = {
 			store: this._taskStore,
@@ -142,6 +149,7 @@ export class TaskManager extends Disposable implements TaskService {
 			now: this._now,
 			baseEnv: _options.baseEnv ?? process.env,
 			shell: _options.shell,
+			marker: (id: string) => tracking.markerOf(id),
 		};
 		this._supervised = new SupervisedLauncher({ ...launchOptions, supervisorScript: _options.supervisorScript, nodeExecutable: _options.nodeExecutable });
 		this._launcher = new Launcher({ ...launchOptions, supervised: this._supervised });
@@ -238,6 +246,11 @@ export class TaskManager extends Disposable implements TaskService {
 	whenFinished(id: string): Promise<TaskInfo> {
 		const run = this._runs.get(id);
 		return run ? run.finished : Promise.reject(new Error(`There is no background task ${id}.`));
+	}
+
+	whenMainEnded(id: string): Promise<TaskInfo> {
+		const run = this._runs.get(id);
+		return run ? run.mainEnded : Promise.reject(new Error(`There is no background task ${id}.`));
 	}
 
 	clearFinished(): void {
@@ -362,7 +375,7 @@ export class TaskManager extends Disposable implements TaskService {
 		this._sampling.dispose();
 		clearInterval(this._takeOverTimer);
 		this._windowsWatcher?.close();
-		shutDown([...this._runs.values()], this._logger, this._now);
+		shutDown([...this._runs.values()], this._logger, this._now, this._tracking);
 		this._slots.clearQueue();
 		this._taskStore.close();
 		super.dispose();
@@ -474,12 +487,25 @@ export class TaskManager extends Disposable implements TaskService {
 				this.fireChange(run, 'added');
 			}
 		}
+		// A task left running whose command ended meanwhile may have started processes that still run: they keep it running.
+		const leftovers = endedMeanwhile.length > 0 ? this._tracking.processesNowSync() : new Map<string, never[]>();
 		for (const { run, result } of endedMeanwhile) {
-			run.complete(result);
+			const left = leftovers.get(run.id) ?? [];
+			if (left.length > 0) {
+				run.adoptLeftovers(result, left);
+				this._logger.info(`${run.id} was left running; its command ended while no window was open, and ${left.length} process${left.length === 1 ? '' : 'es'} it started still run${left.length === 1 ? 's' : ''}: followed again.`);
+			} else {
+				run.complete(result);
+			}
 		}
 		if (endedMeanwhile.length > 0) {
 			// On disk before their state files go: a crash now must not announce them a second time.
 			this._taskStore.saveNow();
+		}
+		if (added.length > 0) {
+			// A window that crashed stopped nothing: what its tasks started may still run.
+			const grace = Math.max(0, this._options.getSettings().killGraceSeconds) * 1000;
+			void stopStrayProcesses(this._runs, this._tracking, this._logger, grace);
 		}
 	}
 

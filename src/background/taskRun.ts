@@ -9,10 +9,14 @@ import { FollowedRun, type FollowedOutcome } from './supervised/followedRun';
 import type { OutputFlow, TaskOutput } from './taskOutput';
 import { STOPPED_WITH_WINDOW, resultOf, type FinalResult, type StopRequest } from './taskResult';
 import { Throttle } from './throttle';
+import type { LingeringTask, ProcessTracking } from './tracking';
+import type { MarkedProcess } from './processMarks';
 import type { BackgroundSettings, TaskInfo, WaitOptions, WaitResult } from './types';
 import { MAX_LINE_CHARS, TaskWaits } from './waiting';
 
 const outputEventIntervalMilliseconds = 250;
+/** How long after its shell exited a task whose output is still open looks for who holds it. */
+const leftoverLookMilliseconds = 300;
 /** The longest a timer can wait in Node.js. */
 const maxTimerMilliseconds = 2_147_483_647;
 
@@ -30,6 +34,8 @@ export interface TaskRunContext {
 	recordChanged(): void;
 	/** The task reached its final status (called once); `announce`: with a notice and events, not at load or shutdown. */
 	ended(run: TaskRun, announce: boolean): void;
+	/** Finds, watches and stops the processes a task started, wherever they went. */
+	readonly tracking: ProcessTracking;
 }
 
 /**
@@ -37,7 +43,7 @@ export interface TaskRunContext {
  * method that says why, and the one way to the final status is {@link complete}. The manager reads
  * it through {@link info}, an immutable snapshot that is made again after every change.
  */
-export class TaskRun {
+export class TaskRun implements LingeringTask {
 	/** Everything but `outputBytes`, which the output counts. */
 	private readonly _state: Mutable<TaskInfo>;
 	private _snapshot: TaskInfo | undefined;
@@ -57,6 +63,16 @@ export class TaskRun {
 	private _resolveFinished: (info: TaskInfo) => void = () => undefined;
 	/** Resolves with the task's final snapshot. */
 	readonly finished: Promise<TaskInfo>;
+	/** How its main process ended, while processes it started still run: the result once they have ended too. */
+	private _lingering: FinalResult | undefined;
+	private _leftovers: readonly MarkedProcess[] = [];
+	private _leftoverLook: NodeJS.Timeout | undefined;
+	private _resolveMainEnded: (info: TaskInfo) => void = () => undefined;
+	/**
+	 * Resolves when its main process has ended (with the snapshot then), whether or not processes it
+	 * started run on; also when it ends without having run.
+	 */
+	readonly mainEnded: Promise<TaskInfo>;
 	/** Holds the process back while its log catches up; whichever process runs the task at the time. */
 	readonly flow: OutputFlow = { pause: () => this._runner?.pause(), resume: () => this._runner?.resume() };
 
@@ -68,6 +84,7 @@ export class TaskRun {
 	) {
 		this._state = { ...info };
 		this.finished = new Promise((resolve) => (this._resolveFinished = resolve));
+		this.mainEnded = new Promise((resolve) => (this._resolveMainEnded = resolve));
 		this._outputEvents = new Throttle(outputEventIntervalMilliseconds, () => {
 			if (!this._final) {
 				this._context.changed(this, 'output');
@@ -80,6 +97,7 @@ export class TaskRun {
 		const run = new TaskRun(info, undefined, context);
 		run._final = true;
 		run._resolveFinished(run.info);
+		run._resolveMainEnded(run.info);
 		return run;
 	}
 
@@ -117,6 +135,11 @@ export class TaskRun {
 	/** Its process has ended and its log is being flushed. */
 	get isEnding(): boolean {
 		return this._pendingResult !== undefined;
+	}
+
+	/** Its main process ended while processes it started still run (it is running until they end). */
+	get isLingering(): boolean {
+		return this._lingering !== undefined;
 	}
 
 	/** A process runs it now: a child of this window, or one followed through its supervisor. */
@@ -299,18 +322,48 @@ export class TaskRun {
 			this.complete({ status, reason, endedAt: this._context.now() });
 			return;
 		}
-		if (!this._runner || this._stopRequest) {
+		if (this._stopRequest || (!this._runner && !this._lingering)) {
 			return;
 		}
 		this._stopRequest = { status, reason };
 		clearTimeout(this._timeoutTimer);
 		const grace = Math.max(0, this._context.getSettings().killGraceSeconds) * 1000;
-		this._runner.stop(grace);
+		// Its group, and every process it started that left the group: all get SIGTERM, then SIGKILL.
+		const stopping = this._context.tracking.stop(this.id, this._leftovers, grace);
+		if (this._runner) {
+			this._runner.stop(grace);
+		} else {
+			const lingering = this._lingering;
+			void stopping.then(() => lingering && this.complete({ ...lingering, status, reason, endedAt: this._context.now() }));
+		}
 	}
 
 	// #endregion
 
 	// #region Ending
+
+	/** Its shell exited; its pipes may stay open while processes it started hold them. */
+	mainExited(outcome: ProcessOutcome): void {
+		if (this._final || this._state.mainExit) {
+			return;
+		}
+		this._state.mainExit = { exitCode: outcome.exitCode, signal: outcome.signal };
+		this._snapshot = undefined;
+		this._resolveMainEnded(this.info);
+		// Most commands close their output with the shell; if it stays open, whoever holds it is shown.
+		this._leftoverLook = setTimeout(() => void this.showHolders(), leftoverLookMilliseconds);
+	}
+
+	private async showHolders(): Promise<void> {
+		if (!this._runner || this._final || this._pendingResult || this._stopRequest) {
+			return;
+		}
+		const left = await this._context.tracking.processesOf(this.id);
+		if (this._runner && !this._final && !this._pendingResult && left.length > 0) {
+			this.setLeftovers(left);
+			this._context.tracking.watch(this, left);
+		}
+	}
 
 	/** Its own process ended. */
 	async processEnded(outcome: ProcessOutcome): Promise<void> {
@@ -325,7 +378,7 @@ export class TaskRun {
 			this._context.logger.warn(`${this._state.id}: could not finish the log: ${errorMessage(error)}`);
 		}
 		if (!this._final) {
-			this.complete(result);
+			await this.endOrLinger(result, outcome);
 		}
 	}
 
@@ -339,8 +392,78 @@ export class TaskRun {
 			}
 			// No log to flush: the supervisor wrote it; this only ends the decoding.
 			void this._output?.finish();
-			this.complete(resultOf(outcome, this._stopRequest, this._context.now()));
+			const result = resultOf(outcome, this._stopRequest, this._context.now());
+			this._pendingResult = result;
+			void this.endOrLinger(result, outcome);
 		}
+	}
+
+	/**
+	 * The main process is over: the task ends now if nothing it started still runs; else it runs on,
+	 * watched, until the last of them ends, and then ends as its main process did. When it is being
+	 * stopped, what is left is stopped too.
+	 */
+	private async endOrLinger(result: FinalResult, main: { readonly exitCode: number | null; readonly signal: NodeJS.Signals | null }): Promise<void> {
+		const tracking = this._context.tracking;
+		const left = await tracking.processesOf(this.id);
+		if (this._final) {
+			return;
+		}
+		if (left.length > 0 && this._stopRequest) {
+			await tracking.stop(this.id, left, 0);
+		}
+		if (left.length === 0 || this._stopRequest || this._final) {
+			this.complete(result);
+			return;
+		}
+		this._pendingResult = undefined;
+		this._lingering = result;
+		this._state.mainExit ??= { exitCode: main.exitCode, signal: main.signal };
+		// Why the main process's end is not the whole story (its supervisor died, say) shows on the row meanwhile.
+		this._state.reason = result.reason;
+		this._resolveMainEnded(this.info);
+		this.setLeftovers(left);
+		this.armTimeout();
+		this._context.logger.info(`${this.id}: its main process ended; ${left.length} process${left.length === 1 ? '' : 'es'} it started still run${left.length === 1 ? 's' : ''}: ${left.map((each) => `${each.pid} ${each.command}`).join('; ')}`);
+		tracking.watch(this, left);
+	}
+
+	/**
+	 * A task left running whose command ended while no window was open, but whose processes still run:
+	 * adopted as running, watched until the last ends, then it ends as `result` says.
+	 */
+	adoptLeftovers(result: FinalResult, left: readonly MarkedProcess[]): void {
+		if (this._final || left.length === 0) {
+			return;
+		}
+		this._state.status = 'running';
+		this._state.adopted = true;
+		this._lingering = result;
+		this._state.mainExit = { exitCode: result.exitCode ?? null, signal: result.signal ?? null };
+		this._state.reason = result.reason;
+		this._resolveMainEnded(this.info);
+		this.setLeftovers(left);
+		this.armTimeout();
+		this._context.tracking.watch(this, left);
+	}
+
+	/** The processes left after its main process (see {@link ProcessTracking.watch}); it ends when none is. */
+	leftoversChanged(left: readonly MarkedProcess[]): void {
+		if (this._final) {
+			return;
+		}
+		if (left.length === 0 && this._lingering && !this._stopRequest) {
+			this.complete({ ...this._lingering, endedAt: this._context.now() });
+			return;
+		}
+		this.setLeftovers(left);
+	}
+
+	private setLeftovers(left: readonly MarkedProcess[]): void {
+		this._leftovers = left;
+		this._state.processesLeft = left.length > 0 ? left.map(({ pid, command }) => ({ pid, command })) : undefined;
+		this._snapshot = undefined;
+		this._context.changed(this, 'status');
 	}
 
 	/** The one way a task reaches its final status: notice, events and the waiting promise, once each. */
@@ -350,9 +473,14 @@ export class TaskRun {
 		}
 		this._final = true;
 		this._pendingResult = undefined;
+		this._lingering = undefined;
+		this._leftovers = [];
 		clearTimeout(this._timeoutTimer);
+		clearTimeout(this._leftoverLook);
+		this._context.tracking.unwatch(this.id);
 		this._outputEvents.cancel();
 		const state = this._state;
+		state.processesLeft = undefined;
 		state.status = result.status;
 		state.reason = result.reason;
 		state.exitCode = result.exitCode;
@@ -367,6 +495,7 @@ export class TaskRun {
 		const info = this.info;
 		this._context.logger.debug(`${state.id} ${state.status}${state.reason ? ` (${state.reason})` : ''}`);
 		this._context.ended(this, announce);
+		this._resolveMainEnded(info);
 		this._resolveFinished(info);
 		this._waits.onEnd(false);
 	}
@@ -375,6 +504,8 @@ export class TaskRun {
 	letGo(): void {
 		this.detach();
 		clearTimeout(this._timeoutTimer);
+		clearTimeout(this._leftoverLook);
+		this._context.tracking.unwatch(this.id);
 		this._outputEvents.cancel();
 		this._waits.onEnd(true);
 	}
@@ -402,6 +533,15 @@ export class TaskRun {
 		this._runner = undefined;
 		this._handedOver?.abandon();
 		this._handedOver = undefined;
+	}
+
+	/** Processes it started outlived it (their window crashed) and were stopped now: its row says so. */
+	noteStrayProcessesStopped(count: number): void {
+		const note = `${count} process${count === 1 ? '' : 'es'} it left running ${count === 1 ? 'was' : 'were'} stopped when this window opened`;
+		this._state.reason = this._state.reason ? `${this._state.reason}; ${note}` : note;
+		this._snapshot = undefined;
+		this._context.changed(this, 'status');
+		this._context.recordChanged();
 	}
 
 	/** Keeps at most the newest `maxBytes` of a finished task's output in memory. */

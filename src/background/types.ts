@@ -51,6 +51,16 @@ export interface TaskInfo {
 	readonly adopted?: boolean;
 	/** CPU and memory of the task's process group, sampled every few seconds while sampling is on. */
 	readonly resources?: ResourceUsage;
+	/** How its main process (the shell) ended, once it did while processes it started still run: the task runs on until they end. */
+	readonly mainExit?: { readonly exitCode: number | null; readonly signal: string | null };
+	/** The processes it started that still run after its main process ended (found by their marker, Linux). */
+	readonly processesLeft?: readonly LeftProcess[];
+}
+
+/** A process a task started that outlived the task's main process. */
+export interface LeftProcess {
+	readonly pid: number;
+	readonly command: string;
 }
 
 export interface StartOptions {
@@ -181,6 +191,11 @@ export interface TaskService {
 	readOutputSince(id: string, cursor: number, options?: Pick<ReadOutputOptions, 'keepAnsi'>): OutputSince;
 	/** Resolves when the task reaches a final status (at once if it has). */
 	whenFinished(id: string): Promise<TaskInfo>;
+	/**
+	 * Resolves when the task's main process (its shell) has ended, with the task then: processes it
+	 * started may still run (`status` still `running`), and the task ends when they have.
+	 */
+	whenMainEnded(id: string): Promise<TaskInfo>;
 	/** Removes finished tasks from the list (their logs too). */
 	clearFinished(): void;
 	/** Waits until a condition holds, the task ends, the timeout passes or the signal aborts; never rejects for these. */

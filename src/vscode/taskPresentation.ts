@@ -27,6 +27,10 @@ export function describeTask(task: TaskInfo, now: number): string {
 	if (task.ports && task.ports.length > 0 && task.status === 'running') {
 		parts.push(`ready on :${task.ports[0]}`);
 	}
+	const leftovers = task.status === 'running' ? describeLeftovers(task) : undefined;
+	if (leftovers) {
+		parts.push(leftovers);
+	}
 	if (task.status === 'failed') {
 		if (task.exitCode !== undefined && task.exitCode !== null) {
 			parts.push(`exit ${task.exitCode}`);
@@ -45,6 +49,21 @@ export function describeTask(task: TaskInfo, now: number): string {
 		parts.push('kept on exit');
 	}
 	return parts.join(' · ');
+}
+
+/**
+ * A task whose main process ended while what it started runs on: `main exited 0 · 1 process left: node
+ * server.js` (or why the main process's end is not known, when its supervisor died). Undefined otherwise.
+ */
+export function describeLeftovers(task: TaskInfo): string | undefined {
+	const main = task.mainExit;
+	const left = task.processesLeft ?? [];
+	if (!main || left.length === 0) {
+		return undefined;
+	}
+	const ended = main.exitCode !== null ? `main exited ${main.exitCode}` : main.signal ? `main killed by ${main.signal}` : (task.reason ?? 'main ended');
+	const first = left.length === 1 ? `: ${shortenCommand(left[0].command, 40)}` : '';
+	return `${ended} · ${left.length} process${left.length === 1 ? '' : 'es'} left${first}`;
 }
 
 /** `120 MB`, `1.5 GB`. */

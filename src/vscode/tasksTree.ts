@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { Disposable } from '../common/lifecycle';
 import { TaskInfo, TaskService, TaskStatus } from '../background/types';
-import { describeTask, exitDescription, formatBytes, formatDuration, shortenCommand } from './taskPresentation';
+import { describeLeftovers, describeTask, exitDescription, formatBytes, formatDuration, shortenCommand } from './taskPresentation';
 
 export const TASKS_VIEW_ID = 'meanwhile.tasks';
 
@@ -37,6 +37,11 @@ export function startedBy(task: TaskInfo): string {
 
 function escapeFence(text: string): string {
 	return text.replace(/```/g, 'ˋˋˋ');
+}
+
+/** A command line inside a table cell and a code span: no pipe may end the cell, no backtick the span. */
+function escapeCell(text: string): string {
+	return text.replace(/\|/g, '\\|').replace(/`/g, 'ˋ');
 }
 
 /** The Background Tasks tree: one row per task, newest first, refreshed on change and each second while any runs. */
@@ -129,6 +134,12 @@ export class TasksTreeProvider extends Disposable implements vscode.TreeDataProv
 		];
 		if (task.ports && task.ports.length > 0) {
 			lines.push(`| listening on | ${task.ports.map((port) => `:${port}`).join(', ')} |`);
+		}
+		if (task.status === 'running' && task.processesLeft && task.processesLeft.length > 0) {
+			lines.push(`| still running | ${describeLeftovers(task) ?? ''} |`);
+			for (const left of task.processesLeft) {
+				lines.push(`| pid ${left.pid} | \`${escapeCell(left.command)}\` |`);
+			}
 		}
 		if (task.resources && task.status === 'running') {
 			const resources = task.resources;

@@ -32,12 +32,45 @@ function waitForTask(context: ToolContext, id: string, timeoutSeconds: number): 
 			return;
 		}
 		context.signal.addEventListener('abort', onAbort);
-		context.tasks.whenFinished(id).then(
-			(task) => settle({ kind: 'finished', task }),
+		// The shell's end is the command's end: a child it left running (a server sent to the background,
+		// a daemon, one that keeps our output open) must not hold the conversation until the timeout.
+		context.tasks.whenMainEnded(id).then(
+			(task) => {
+				if (isFinalStatus(task.status)) {
+					settle({ kind: 'finished', task });
+					return;
+				}
+				// Most commands leave nothing: the task ends a moment later, once that is checked.
+				const settleTimer = setTimeout(() => settle({ kind: 'finished', task: context.tasks.get(id) ?? task }), leftoverSettleMilliseconds);
+				void context.tasks.whenFinished(id).then((finished) => {
+					clearTimeout(settleTimer);
+					settle({ kind: 'finished', task: finished });
+				}, () => undefined);
+			},
 			// The engine lost the task (it was removed): report what it last knew.
 			() => settle({ kind: 'timeout' }),
 		);
 	});
+}
+
+/** How long after its shell ended the tool waits for a task to end before it reports what the command left running. */
+const leftoverSettleMilliseconds = 1500;
+
+/** The result when the command's shell ended but processes it started still run, as the same task. */
+function leftRunning(context: ToolContext, task: TaskInfo): ToolResult {
+	const left = task.processesLeft ?? [];
+	const exit = task.mainExit?.exitCode;
+	const what =
+		left.length > 0
+			? `${left.length} process${left.length === 1 ? '' : 'es'} it started keep${left.length === 1 ? 's' : ''} running as task ${task.id} (${left.map((each) => `${each.pid} ${each.command}`).join('; ')})`
+			: `processes it started keep its output open and run on as task ${task.id}`;
+	return {
+		content:
+			`The command's shell ended${typeof exit === 'number' ? ` with exit code ${exit}` : ''}, but ${what}; you will be told when ${left.length === 1 ? 'it ends' : 'they end'}. ` +
+			`Cancel it with background_cancel if it should not run on. Do not poll it or sleep to wait.\n` +
+			`${taskHeader(task)}\noutput so far:\n${taskOutput(context.tasks, task)}`,
+		summary: `exit ${exit ?? '?'}, ${task.id} runs on`,
+	};
 }
 
 export const bashTool = defineTool<BashInput>({
@@ -45,7 +78,8 @@ export const bashTool = defineTool<BashInput>({
 	description:
 		'Runs a shell command in the workspace and waits for it to finish (up to a timeout), returning its exit code and output. ' +
 		'Use it for quick commands. For anything that may take long (installs, builds, test suites, servers, watchers), use background_run instead ' +
-		'and keep working. If the command outlives the timeout it is not killed: it keeps running as a background task and you get a notice when it ends.',
+		'and keep working. If the command outlives the timeout it is not killed: it keeps running as a background task and you get a notice when it ends. ' +
+		'It returns when the shell ends; processes the command left running (`server &`, daemons) go on as that background task, and the result says so.',
 	inputSchema: {
 		type: 'object',
 		properties: { command: { type: 'string', description: 'The command line, run by the shell.' } },
@@ -86,6 +120,9 @@ export const bashTool = defineTool<BashInput>({
 			};
 		}
 		const task = current ?? started;
+		if (outcome.kind === 'finished') {
+			return leftRunning(context, task);
+		}
 		return {
 			content:
 				`The command is still running after ${context.bashTimeoutSeconds} s. It was not stopped: it keeps running in the background as ${task.id}, ` +

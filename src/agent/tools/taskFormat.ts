@@ -22,6 +22,11 @@ export function taskHeader(task: TaskInfo): string {
 	if (task.reason) {
 		lines.push(`reason: ${task.reason}`);
 	}
+	if (task.mainExit && task.processesLeft && task.processesLeft.length > 0 && !isFinalStatus(task.status)) {
+		const main = task.mainExit;
+		lines.push(`main_process: ended (${main.exitCode !== null ? `exit code ${main.exitCode}` : main.signal ? `signal ${main.signal}` : 'exit code unknown'})`);
+		lines.push(`processes_left: ${task.processesLeft.map((left) => `${left.pid} ${left.command}`).join('; ')}`);
+	}
 	if (task.ports && task.ports.length > 0) {
 		lines.push(`listening_on: ${task.ports.map((port) => `:${port}`).join(', ')}`);
 	}

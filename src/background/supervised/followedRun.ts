@@ -47,6 +47,8 @@ export interface FollowedRunHandlers {
 }
 
 const defaultPollMilliseconds = 500;
+/** Why a task's exit code is unknown when its supervisor died (killed, out of memory) while its command ran. */
+export const SUPERVISOR_DIED = 'its supervisor ended unexpectedly, so its exit code is unknown';
 const readChunkBytes = 65_536;
 /** How long a run handed over from this window waits for the shell's exit after its output has ended. */
 const windowExitWaitMilliseconds = 1000;
@@ -228,7 +230,9 @@ export class FollowedRun implements TaskProcess {
 					void this.end({ exitCode: null, signal: null, failure: `its supervisor ended before it started the command${code}` });
 				} else {
 					this._handlers.onWarning(`the supervisor ended without recording how the command ended (state file ${this._options.statePath})`);
-					void this.end({ exitCode: null, signal: null, exitUnknown: true });
+					// What the command started may run on: the task follows it by its marker, and says why its exit code is unknown.
+					// (A command handed over from this window still has its exit code seen here.)
+					void this.end({ exitCode: null, signal: null, exitUnknown: true, ...(this._options.exitFromWindow ? {} : { failure: SUPERVISOR_DIED }) });
 				}
 			}
 			return;

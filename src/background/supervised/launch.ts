@@ -49,7 +49,7 @@ export class SupervisedLauncher {
 			store.ensureSupervisedFolder();
 			const statePath = store.statePath(run.id);
 			fs.rmSync(statePath, { force: true });
-			const env = definedValues(taskEnvironment(this._options.baseEnv, run.env));
+			const env = definedValues(taskEnvironment(this._options.baseEnv, run.env, this._options.marker(run.id)));
 			const invocation = (this._options.shell ?? getShell()).invocation(run.command);
 			const spec = supervisorSpec(run, statePath, settings, { mode: 'spawn', invocation, cwd: run.cwd, env });
 			// The record first: a window that dies right after the supervisor starts must still find the task to adopt.
@@ -128,7 +128,8 @@ export class SupervisedLauncher {
 			onStarted: (pid) => run.notePid(pid),
 			onDone: (outcome) => {
 				run.followedRunEnded(outcome);
-				removeSupervisorFiles(store, run.id, logger);
+				// Kept while processes the command started run on: a window that opens meanwhile learns from it how the command ended.
+				void run.finished.then(() => removeSupervisorFiles(store, run.id, logger));
 			},
 			onWarning: (message) => logger.warn(`${run.id}: ${message}`),
 		};

@@ -2,6 +2,7 @@ import { DEFAULT_BACKGROUND_SETTINGS, type BackgroundSettings, type TaskInfo } f
 import type { TaskProcess } from '../../../src/background/processRunner';
 import { TaskOutput } from '../../../src/background/taskOutput';
 import { TaskRun, type TaskRunContext } from '../../../src/background/taskRun';
+import { ProcessTracking } from '../../../src/background/tracking';
 import { RecordingLogger } from './helpers';
 
 /** Output that never needs holding back. */
@@ -15,6 +16,8 @@ export class FakeRunContext implements TaskRunContext {
 	readonly changes: string[] = [];
 	readonly endings: { id: string; status: string; announce: boolean }[] = [];
 	recordChanges = 0;
+	/** The real tracking, on a store no process carries the marker of: it finds nothing. */
+	readonly tracking = new ProcessTracking(`fake-${process.pid}-${Math.random().toString(16).slice(2)}`, this.logger);
 
 	now(): number {
 		return this.time;

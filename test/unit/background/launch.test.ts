@@ -20,7 +20,7 @@ describePosix('Launcher', () => {
 		folder = fs.mkdtempSync(path.join(os.tmpdir(), 'meanwhile-launch-'));
 		context = new FakeRunContext();
 		store = new TaskStore(folder, () => [], context.logger, () => context.time);
-		const common = { store, logger: context.logger, getSettings: () => context.settings, now: () => context.time, baseEnv: process.env };
+		const common = { store, logger: context.logger, getSettings: () => context.settings, now: () => context.time, baseEnv: process.env, marker: (id: string) => context.tracking.markerOf(id) };
 		// No supervisor script: tasks to be left running run as normal ones.
 		launcher = new Launcher({ ...common, supervised: new SupervisedLauncher(common) });
 	});

@@ -105,6 +105,56 @@ describePosix('TaskManager leave running', function () {
 		await waitFor(() => !fs.existsSync(statePath(storageDir, info.id)), 2000, 'the state file to be removed');
 	});
 
+	it('a supervisor killed with kill -9 leaves its task running and cancellable, its row saying what happened', async function () {
+		if (process.platform !== 'linux') {
+			this.skip();
+		}
+		const storageDir = fixture.folder();
+		const marker = uniqueMarker();
+		const tasks = manager(storageDir);
+		const info = tasks.start(`echo up; sleep 300.${marker}`, { origin: 'agent', leaveRunning: true });
+		try {
+			assert.equal((await tasks.waitFor(info.id, { pattern: '^up$' }, { timeoutMs: 10_000 })).outcome, 'pattern');
+			const supervisorPid = readState(storageDir, info.id)?.supervisorPid ?? 0;
+			assert.ok(supervisorPid > 0 && alive(supervisorPid));
+			process.kill(supervisorPid, 'SIGKILL');
+			await waitFor(() => (tasks.get(info.id)?.processesLeft?.length ?? 0) > 0, 15_000, 'the task to follow its command without the supervisor');
+			const task = tasks.get(info.id);
+			assert.equal(task?.status, 'running');
+			assert.match(task?.reason ?? '', /supervisor ended unexpectedly/);
+			assert.ok(processesWith(marker).length > 0, 'the command runs on');
+			const cancelled = await tasks.cancel(info.id);
+			assert.equal(cancelled?.status, 'cancelled');
+			await waitFor(() => processesWith(marker).length === 0, 5000, 'Cancel to stop the command');
+		} finally {
+			spawnSync('pkill', ['-KILL', '-f', marker]);
+		}
+	});
+
+	it('a task left running whose command ended but left a process running is adopted as running by the next window, and Cancel there stops it', async function () {
+		if (process.platform !== 'linux') {
+			this.skip();
+		}
+		const storageDir = fixture.folder();
+		const marker = uniqueMarker();
+		const first = manager(storageDir);
+		const info = first.start(`setsid sleep 300.${marker} > /dev/null 2>&1 & echo up`, { origin: 'agent', leaveRunning: true });
+		try {
+			await waitFor(() => (first.get(info.id)?.processesLeft?.length ?? 0) > 0, 15_000, 'the first window to follow what the command left');
+			first.dispose();
+			assert.ok(processesWith(marker).length > 0, 'left running with the window');
+			const second = manager(storageDir);
+			const adopted = second.get(info.id);
+			assert.equal(adopted?.status, 'running');
+			assert.equal(adopted?.adopted, true);
+			assert.ok(adopted?.processesLeft?.some((each) => each.command.includes(marker)));
+			assert.equal((await second.cancel(info.id))?.status, 'cancelled');
+			await waitFor(() => processesWith(marker).length === 0, 5000, 'Cancel to stop it');
+		} finally {
+			spawnSync('pkill', ['-KILL', '-f', marker]);
+		}
+	});
+
 	it('every file under the store is the user\'s alone (0600) and every folder too (0700), whatever the umask', async () => {
 		const storageDir = fixture.folder();
 		const previous = process.umask(0o022);
@@ -232,7 +282,8 @@ describePosix('TaskManager leave running', function () {
 		const storageDir = fixture.folder();
 		const marker = uniqueMarker();
 		const first = manager(storageDir);
-		const info = first.start(`sleep 300.${marker}`, { origin: 'agent', leaveRunning: true });
+		// Without the task's marker, as a process that is not the task's would be.
+		const info = first.start(`exec env -u MEANWHILE_TASK sleep 300.${marker}`, { origin: 'agent', leaveRunning: true });
 		await waitFor(() => first.get(info.id)?.pid !== undefined, 10_000, 'the supervisor to start the command');
 		const pgid = first.get(info.id)?.pid ?? 0;
 		first.dispose();

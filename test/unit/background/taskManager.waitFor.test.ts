@@ -27,6 +27,26 @@ describePosix('TaskManager.waitFor', () => {
 		fixture.dispose();
 	});
 
+	it('a pattern that would make a backtracking engine run for minutes meets hostile lines and the host keeps answering', async () => {
+		const manager = fixture.manager();
+		const info = manager.start(`for i in $(seq 500); do echo '${'a'.repeat(40)}!'; done; echo 'web server: ready'`, { origin: 'agent' });
+		let longestGap = 0;
+		let last = Date.now();
+		const heartbeat = setInterval(() => {
+			longestGap = Math.max(longestGap, Date.now() - last);
+			last = Date.now();
+		}, 20);
+		try {
+			const result = await manager.waitFor(info.id, { pattern: '^(\\w+\\s?)+:\\s*ready' }, { timeoutMs: 60_000 });
+			assert.equal(result.outcome, 'pattern');
+			assert.equal(result.line, 'web server: ready');
+		} finally {
+			clearInterval(heartbeat);
+		}
+		// Not a timing measurement (npm run bench has it): one such line alone stalls JavaScript's RegExp for seconds.
+		assert.ok(longestGap < 5000, `the event loop stalled for ${longestGap} ms`);
+	});
+
 	it('resolves with the matching line of new output, ANSI codes stripped', async () => {
 		const manager = fixture.manager();
 		const info = manager.start(String.raw`sleep 0.3; echo starting; printf '\033[32mready\033[0m on http://localhost:5173\n'; sleep 30`, { origin: 'agent' });

@@ -26,6 +26,28 @@ describe('bash', function () {
 		assert.deepEqual(delivered, []);
 	});
 
+	for (const [shape, command] of [
+		['sends a server to the background with its output redirected', 'SLEEPER > /dev/null 2>&1 & echo started'],
+		['leaves a detached child holding its output open', 'setsid SLEEPER & echo started'],
+	] as const) {
+		it(`bash returns when its shell ends, even when it ${shape}: what is left runs on as its task, and the result says so`, async function () {
+			if (process.platform !== 'linux') {
+				this.skip();
+			}
+			const { tasks, delivered } = bench();
+			const marker = String(Math.floor(Math.random() * 1e9)).padStart(9, '1');
+			const result = await bashTool.run({ command: command.replace('SLEEPER', `sleep 300.${marker}`) }, bench().context({ bashTimeoutSeconds: 60 }));
+			try {
+				assert.match(result.content, /^The command's shell ended with exit code 0, but 1 process it started keeps running as task bg-1 \(\d+ sleep 300\.\d+\); you will be told when it ends\./);
+				assert.match(result.content, /\nstatus: running\n/);
+				assert.equal(tasks.get('bg-1')?.status, 'running');
+				assert.deepEqual(delivered, [], 'its notice is still to come');
+			} finally {
+				assert.equal((await tasks.cancel('bg-1'))?.status, 'cancelled');
+			}
+		});
+	}
+
 	it('bash cancels its task when the turn is stopped', async () => {
 		const { tasks, controller } = bench();
 		const pending = bashTool.run({ command: 'sleep 5' }, bench().context());

@@ -28,7 +28,7 @@ describePosix('recoverTasks', () => {
 		const store = new TaskStore(folder, () => [], context.logger, () => context.time);
 		store.ensureFolders();
 		store.ensureSupervisedFolder();
-		const launcher = new SupervisedLauncher({ store, logger: context.logger, getSettings: () => context.settings, now: () => context.time, baseEnv: {} });
+		const launcher = new SupervisedLauncher({ store, logger: context.logger, getSettings: () => context.settings, now: () => context.time, baseEnv: {}, marker: (id: string) => context.tracking.markerOf(id) });
 		options = { store, context, launcher };
 	});
 
