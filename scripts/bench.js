@@ -24,14 +24,14 @@ if (ownBuildFolder) {
 	process.env.MEANWHILE_BENCH_BUILD = ownBuildFolder;
 }
 
-const { buildEmptyExtension, buildEngine, buildExtras, buildProduction } = require('./bench/build');
+const { buildDrainBundle, buildEmptyExtension, buildEngine, buildExtras, buildProduction } = require('./bench/build');
 const { lazyPackages } = require('./extensionBundle');
 const { containmentSection } = require('./bench/containment');
 const { markdown, mbPerSecond, mib, ms, ratio, terminalTable } = require('./bench/report');
 const { buildDir, median, max, min, profileDir, progress, projectRoot, runWorker, summarizeProfile } = require('./bench/util');
 const { SOURCE_DESCRIPTIONS } = require('./bench/output');
 const { hostFloodSection, turnLatencySection } = require('./bench/hostSections');
-const { buildDrainBundle, drainCrashRun } = require('./bench/drainCrashes');
+const { drainCrashRun } = require('./bench/drainCrashes');
 const { WHERE_THE_TIME_WENT } = require('./bench/history');
 
 /** @typedef {import('./bench/report').Row} Row */

@@ -18,32 +18,20 @@ function esbuild() {
 	return require('esbuild');
 }
 
-/** Bundles src/background/index.ts into engine.js of the build folder. */
-function buildEngine() {
-	const outfile = path.join(buildDir, 'engine.js');
-	esbuild().buildSync({
-		entryPoints: [path.join(projectRoot, 'src', 'background', 'index.ts')],
-		outfile,
-		bundle: true,
-		platform: 'node',
-		format: 'cjs',
-		target: 'node20',
-		logLevel: 'error',
-	});
-	return outfile;
-}
-
 /**
- * Bundles the UI tests' driver of a real VS Code (test/ui/workbench.ts, with the fake Messages API of
- * test/fixtures) into workbench.js of the build folder, for the extension-host cases (extensionHost.js).
+ * Bundles modules of this project into one CommonJS file `name` of the build folder, exporting what each
+ * of `modules` (paths from the project root) exports.
+ * @param {string} name
+ * @param {string[]} modules
+ * @param {import('esbuild').BuildOptions} [options]
  */
-function buildWorkbenchDriver() {
-	const outfile = path.join(buildDir, 'workbench.js');
+function bundleModules(name, modules, options = {}) {
+	const outfile = path.join(buildDir, name);
 	esbuild().buildSync({
 		stdin: {
-			contents: "module.exports = { ...require('./test/ui/workbench'), ...require('./test/fixtures/fakeAnthropic') };",
+			contents: `module.exports = { ${modules.map((module) => `...require(${JSON.stringify(`./${module}`)})`).join(', ')} };`,
 			resolveDir: projectRoot,
-			sourcefile: 'workbench-driver.js',
+			sourcefile: `${name}-entry.js`,
 			loader: 'js',
 		},
 		outfile,
@@ -51,12 +39,32 @@ function buildWorkbenchDriver() {
 		platform: 'node',
 		format: 'cjs',
 		target: 'node20',
+		logLevel: 'error',
+		...options,
+	});
+	return outfile;
+}
+
+/** Bundles src/background/index.ts into engine.js of the build folder. */
+function buildEngine() {
+	return bundleModules('engine.js', ['src/background/index.ts']);
+}
+
+/** The task engine with the agent's NoticeInbox (a conversation's side of delivery), for the drain-across-crashes rows. */
+function buildDrainBundle() {
+	return bundleModules('drain-crashes.js', ['src/background/index.ts', 'src/agent/noticeInbox.ts']);
+}
+
+/**
+ * Bundles the UI tests' driver of a real VS Code (test/ui/workbench.ts, with the fake Messages API of
+ * test/fixtures) into workbench.js of the build folder, for the extension-host cases (extensionHost.js).
+ */
+function buildWorkbenchDriver() {
+	return bundleModules('workbench.js', ['test/ui/workbench', 'test/fixtures/fakeAnthropic'], {
 		packages: 'external',
 		// scripts/deps.js finds the project (the extension to load) from where it is; the bundle is elsewhere.
 		define: { __dirname: JSON.stringify(path.join(projectRoot, 'scripts')) },
-		logLevel: 'error',
 	});
-	return outfile;
 }
 
 /** Bundles the empty extension (scripts/bench/emptyExtension.js) minified, as the real one is. */
@@ -216,4 +224,4 @@ async function bundleComposition() {
 	return result;
 }
 
-module.exports = { buildEngine, buildEmptyExtension, buildProduction, buildExtras, buildWorkbenchDriver };
+module.exports = { buildDrainBundle, buildEngine, buildEmptyExtension, buildProduction, buildExtras, buildWorkbenchDriver };

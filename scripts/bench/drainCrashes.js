@@ -14,30 +14,9 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { spawn } = require('node:child_process');
-const { buildDir, projectRoot } = require('./util');
 const { mulberry32 } = require('./output');
 
 const CONVERSATION = 'bench-conversation';
-
-/** Bundles the task engine with the agent's NoticeInbox into the build folder. */
-function buildDrainBundle() {
-	const outfile = path.join(buildDir, 'drain-crashes.js');
-	require('esbuild').buildSync({
-		stdin: {
-			contents: "module.exports = { ...require('./src/background/index.ts'), ...require('./src/agent/noticeInbox.ts') };",
-			resolveDir: projectRoot,
-			sourcefile: 'drain-crashes-entry.js',
-			loader: 'js',
-		},
-		outfile,
-		bundle: true,
-		platform: 'node',
-		format: 'cjs',
-		target: 'node20',
-		logLevel: 'error',
-	});
-	return outfile;
-}
 
 /** @param {string} file @returns {{ told: string[], heard: string[] }} */
 function readConversation(file) {
@@ -159,4 +138,4 @@ if (require.main === module && process.argv[2] === 'window') {
 	);
 }
 
-module.exports = { buildDrainBundle, drainCrashRun };
+module.exports = { drainCrashRun };
