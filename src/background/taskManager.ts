@@ -15,12 +15,11 @@ import type { Shell } from './shell';
 import { storeMarker } from './processMarks';
 import { shutDown } from './shutdown';
 import { Slots } from './slots';
-import { stopStrayProcesses } from './strays';
 import { cleanSupervisedFolder, removeSupervisorFiles } from './supervised/cleanup';
 import { SupervisedLauncher } from './supervised/launch';
-import { recoverTasks } from './supervised/recovery';
 import { TaskRun, type TaskRunContext } from './taskRun';
-import { TaskStore, recordOf, taskNumber, type OrphanTasks, type TaskRecord } from './taskStore';
+import { OrphanTakeOver } from './orphanTakeOver';
+import { TaskStore, recordOf, type TaskRecord } from './taskStore';
 import type { ProcessIdentity } from './store/storeLock';
 import { ProcessTracking } from './tracking';
 import type {
@@ -109,8 +108,8 @@ export class TaskManager extends Disposable implements TaskService {
 	private readonly _notices: NoticeQueue;
 	/** Tasks removed from the list whose log waits for their notice to be saved with a conversation. */
 	private readonly _logsToRemove = new Set<string>();
-	private _takeOverTimer: NodeJS.Timeout | undefined;
-	private _windowsWatcher: fs.FSWatcher | undefined;
+	/** Looks for windows that closed or died, to take their tasks over. */
+	private readonly _orphanWatch: { dispose(): void };
 	private readonly _retention = new Retention<TaskRun>();
 	private readonly _sampling: Sampling;
 	private readonly _tracking: ProcessTracking;
@@ -154,9 +153,26 @@ export class TaskManager extends Disposable implements TaskService {
 		this._supervised = new SupervisedLauncher({ ...launchOptions, supervisorScript: _options.supervisorScript, nodeExecutable: _options.nodeExecutable });
 		this._launcher = new Launcher({ ...launchOptions, supervised: this._supervised });
 
-		this.takeOverOrphans();
+		const orphans = new OrphanTakeOver({
+			store: this._taskStore,
+			notices: this._notices,
+			runContext: this._runContext,
+			supervised: this._supervised,
+			tracking,
+			logger: this._logger,
+			killGraceSeconds: () => _options.getSettings().killGraceSeconds,
+			runs: () => this._runs,
+			setRuns: (runs) => {
+				this._runs = runs;
+			},
+			hold: (run) => this._slots.hold(run),
+			announce: (run) => this.pushNotice(run, undefined),
+			pruneFinished: () => this.pruneFinished(),
+			added: (run) => this.fireChange(run, 'added'),
+		});
+		orphans.takeOver();
 		cleanSupervisedFolder(this._taskStore, (id) => this._runs.get(id)?.isFinal === true, this._logger, this._now);
-		this.watchForOrphans();
+		this._orphanWatch = orphans.watch(_options.takeOverIntervalMilliseconds ?? defaultTakeOverIntervalMilliseconds, () => !this.isDisposed);
 	}
 
 	// #region TaskService
@@ -373,8 +389,7 @@ export class TaskManager extends Disposable implements TaskService {
 			return;
 		}
 		this._sampling.dispose();
-		clearInterval(this._takeOverTimer);
-		this._windowsWatcher?.close();
+		this._orphanWatch.dispose();
 		shutDown([...this._runs.values()], this._logger, this._now, this._tracking);
 		this._slots.clearQueue();
 		this._taskStore.close();
@@ -443,94 +458,6 @@ export class TaskManager extends Disposable implements TaskService {
 	private removeLog(id: string): void {
 		const logPath = this._taskStore.logPath(id);
 		void fs.promises.rm(logPath, { force: true }).catch((error: unknown) => this._logger.warn(`Could not delete ${logPath}: ${errorMessage(error)}`));
-	}
-
-	/**
-	 * Takes over the tasks and notices of windows that closed or died (see TaskStore): tasks left
-	 * running are followed again, tasks that did not survive their window are announced as cancelled,
-	 * and notices not yet saved with a conversation wait here for it.
-	 */
-	private takeOverOrphans(): void {
-		const added: TaskRun[] = [];
-		const endedMeanwhile: { run: TaskRun; result: Parameters<TaskRun['complete']>[0] }[] = [];
-		this._taskStore.takeOverOrphans((orphans: readonly OrphanTasks[]) => {
-			const stopped: TaskRun[] = [];
-			for (const orphan of orphans) {
-				if (orphan.journalFolder) {
-					this._notices.restore(this._taskStore.journal.adoptFrom(orphan.journalFolder));
-				}
-				const tasks = orphan.tasks.filter((record) => !this._runs.has(record.id));
-				const recovered = recoverTasks({ tasks, savedAt: orphan.savedAt }, { store: this._taskStore, context: this._runContext, launcher: this._supervised });
-				for (const run of recovered.runs) {
-					this._runs.set(run.id, run);
-					added.push(run);
-				}
-				for (const run of recovered.adopted) {
-					this._slots.hold(run);
-				}
-				endedMeanwhile.push(...recovered.endedMeanwhile);
-				stopped.push(...recovered.stoppedByClose);
-				if (tasks.length > 0) {
-					this._logger.info(`Took over ${tasks.length} task${tasks.length === 1 ? '' : 's'}: ${orphan.description}.`);
-				}
-			}
-			// Their window ended before it could say so: they are announced now, on disk before their old files go.
-			for (const run of stopped) {
-				this.pushNotice(run, undefined);
-			}
-			this._runs = new Map([...this._runs.entries()].sort(([a], [b]) => (taskNumber(a) ?? 0) - (taskNumber(b) ?? 0)));
-			this.pruneFinished();
-			this._taskStore.saveNow();
-		});
-		for (const run of added) {
-			if (this._runs.has(run.id)) {
-				this.fireChange(run, 'added');
-			}
-		}
-		// A task left running whose command ended meanwhile may have started processes that still run: they keep it running.
-		const leftovers = endedMeanwhile.length > 0 ? this._tracking.processesNowSync() : new Map<string, never[]>();
-		for (const { run, result } of endedMeanwhile) {
-			const left = leftovers.get(run.id) ?? [];
-			if (left.length > 0) {
-				run.adoptLeftovers(result, left);
-				this._logger.info(`${run.id} was left running; its command ended while no window was open, and ${left.length} process${left.length === 1 ? '' : 'es'} it started still run${left.length === 1 ? 's' : ''}: followed again.`);
-			} else {
-				run.complete(result);
-			}
-		}
-		if (endedMeanwhile.length > 0) {
-			// On disk before their state files go: a crash now must not announce them a second time.
-			this._taskStore.saveNow();
-		}
-		if (added.length > 0) {
-			// A window that crashed stopped nothing: what its tasks started may still run.
-			const grace = Math.max(0, this._options.getSettings().killGraceSeconds) * 1000;
-			void stopStrayProcesses(this._runs, this._tracking, this._logger, grace);
-		}
-	}
-
-	/** A window that closes marks its folder; one that dies is found by its process: either way its tasks come here. */
-	private watchForOrphans(): void {
-		const look = () => {
-			if (!this.isDisposed) {
-				this.takeOverOrphans();
-			}
-		};
-		this._takeOverTimer = setInterval(look, this._options.takeOverIntervalMilliseconds ?? defaultTakeOverIntervalMilliseconds);
-		this._takeOverTimer.unref();
-		try {
-			let scheduled: NodeJS.Timeout | undefined;
-			this._windowsWatcher = fs.watch(this._taskStore.windows.root, { persistent: false, recursive: false }, () => {
-				// A burst of changes (a window writing its last files) makes one look, a moment later.
-				scheduled ??= setTimeout(() => {
-					scheduled = undefined;
-					look();
-				}, 100);
-			});
-			this._windowsWatcher.on('error', () => this._windowsWatcher?.close());
-		} catch {
-			// Polling alone will do.
-		}
 	}
 
 	private records(): TaskRecord[] {
