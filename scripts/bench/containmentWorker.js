@@ -9,7 +9,7 @@ const os = require('node:os');
 const path = require('node:path');
 const { spawn } = require('node:child_process');
 const { monitorEventLoopDelay } = require('node:perf_hooks');
-const { buildDir, delay, procStat, reportResult, tempFolder } = require('./util');
+const { buildDir, delay, procStat, runCases, tempFolder } = require('./util');
 
 /** @typedef {typeof import('../../src/background')} Engine */
 
@@ -140,19 +140,4 @@ const cases = {
 	},
 };
 
-async function main() {
-	const name = process.argv[2] ?? '';
-	const run = cases[name];
-	if (!run) {
-		throw new Error(`unknown case "${name}"; cases: ${Object.keys(cases).join(', ')}`);
-	}
-	reportResult(await run(JSON.parse(process.argv[3] ?? '{}')));
-}
-
-main().then(
-	() => process.exit(0),
-	(error) => {
-		process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-		process.exit(1);
-	},
-);
+runCases(cases);

@@ -17,7 +17,7 @@
  */
 const fs = require('node:fs');
 const path = require('node:path');
-const { buildDir, delay, median, reportResult } = require('./util');
+const { buildDir, delay, median, runCases } = require('./util');
 const { outputCommand } = require('./output');
 
 /** @type {any} */
@@ -316,19 +316,4 @@ const cases = {
 	},
 };
 
-async function main() {
-	const name = process.argv[2] ?? '';
-	const run = cases[name];
-	if (!run) {
-		throw new Error(`unknown case "${name}"; cases: ${Object.keys(cases).join(', ')}`);
-	}
-	reportResult(await run(JSON.parse(process.argv[3] ?? '{}')));
-}
-
-main().then(
-	() => process.exit(0),
-	(error) => {
-		process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-		process.exit(1);
-	},
-);
+runCases(cases);

@@ -110,6 +110,29 @@ function reportResult(result) {
 }
 
 /**
+ * A worker's entry: runs the case named by argv[2] with the JSON arguments of argv[3], prints its result
+ * for {@link runWorker} and exits (1, with the error on stderr, when it fails).
+ * @param {Record<string, (args: any) => Promise<unknown>>} cases
+ */
+function runCases(cases) {
+	const main = async () => {
+		const name = process.argv[2] ?? '';
+		const run = cases[name];
+		if (!run) {
+			throw new Error(`unknown case "${name}"; cases: ${Object.keys(cases).join(', ')}`);
+		}
+		reportResult(await run(JSON.parse(process.argv[3] ?? '{}')));
+	};
+	main().then(
+		() => process.exit(0),
+		(error) => {
+			process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+			process.exit(1);
+		},
+	);
+}
+
+/**
  * The processes of a process group, from /proc (Linux): pid and state (`Z` for a zombie).
  * @param {number} pgid
  * @returns {{ pid: number, state: string }[]}
@@ -236,6 +259,7 @@ module.exports = {
 	delay,
 	runWorker,
 	reportResult,
+	runCases,
 	groupMembers,
 	procStat,
 	memoryNow,

@@ -14,7 +14,7 @@ const os = require('node:os');
 const path = require('node:path');
 const { spawn } = require('node:child_process');
 const { monitorEventLoopDelay } = require('node:perf_hooks');
-const { delay, groupMembers, memoryNow, buildDir, procStat, reportResult, resetPeakMemory, tempFolder } = require('./util');
+const { delay, groupMembers, memoryNow, buildDir, procStat, runCases, resetPeakMemory, tempFolder } = require('./util');
 const { runSeedTask } = require('./seed');
 const { mulberry32, outputCommand } = require('./output');
 
@@ -562,22 +562,4 @@ async function watchGroupEnd(pgid, pids, started) {
 	return { liveMs, goneMs };
 }
 
-
-async function main() {
-	const name = process.argv[2] ?? '';
-	const run = cases[name];
-	if (!run) {
-		throw new Error(`unknown case "${name}"; cases: ${Object.keys(cases).join(', ')}`);
-	}
-	const args = JSON.parse(process.argv[3] ?? '{}');
-	const result = await run(args);
-	reportResult(result);
-}
-
-main().then(
-	() => process.exit(0),
-	(error) => {
-		process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-		process.exit(1);
-	},
-);
+runCases(cases);

@@ -3,7 +3,7 @@
  * 1. `never`: deny (no command runs).
  * 2. A deny rule matching any sub-command (its text, the whole command around a wrapper, the program and
  *    arguments with quotes removed and the program's folder dropped, the command once global options are
- *    set aside), any value a word known only when the line runs could take, or a file a redirection
+ *    set aside), every value a word known only when the line runs could take, or a file a redirection
  *    writes: deny. A line that could not be parsed is denied when a deny rule could match any reading of it.
  * 3. `ask`: ask.
  * 4. `auto`: allow when every sub-command matches an allow rule, every write is allowed by a rule that

@@ -71,7 +71,7 @@ export function joinAdjacent(pieces: readonly WordPiece[]): Word[] {
 	return words;
 }
 
-/** Stands in a sub-command's pattern for a part of a word known only when the line runs: any text, spaces included. */
+/** Stands in a sub-command's pattern for a part of a word known only when the line runs: whatever text, spaces included. */
 export const unknownPart = '\u0000';
 
 /** The word's value when it is a fixed string: no expansion, and no pattern bash would match against files. */

@@ -6,7 +6,7 @@
  *
  * It reads and deletes the spec (which holds the task's environment), then either starts the command
  * in its own process group (`spawn`) or takes over the pipes of a command the window started
- * (`pipes`). It appends the output to the task's log, under the same cap as any task, keeps a state
+ * (`pipes`). It appends the output to the task's log, under the same cap as every task, keeps a state
  * file (pid, group, start time; then how the run ended) that any later window can read, and exits
  * when the run is over. SIGTERM asks it to stop the task: SIGTERM to the group, SIGKILL after the
  * grace period. The window follows the task through the log and the state file only, so nothing

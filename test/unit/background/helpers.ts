@@ -112,6 +112,16 @@ export function nodeServer(host: string): string {
 }
 
 /** A token to put in a command line, to find its processes with ps later. */
+/** Whether a process with this pid exists (signal 0). */
+export function alive(pid: number): boolean {
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch {
+		return false;
+	}
+}
+
 export function uniqueMarker(): string {
 	return String(Math.floor(Math.random() * 1e9)).padStart(9, '1');
 }

@@ -2,18 +2,9 @@ import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { processStartTime } from '../../../src/background/procfs';
 import { groupIsOurs, isIdentified, signalGroupOf, signalIdentified } from '../../../src/background/signals';
-import { waitFor } from './helpers';
+import { alive, waitFor } from './helpers';
 
 const describeWithStartTimes = process.platform === 'linux' || process.platform === 'darwin' ? describe : describe.skip;
-
-function alive(pid: number): boolean {
-	try {
-		process.kill(pid, 0);
-		return true;
-	} catch {
-		return false;
-	}
-}
 
 describeWithStartTimes('signals only with identity (src/background/signals)', function () {
 	this.timeout(20_000);

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ENDED_WHILE_NO_WINDOW, STOPPED_WITH_WINDOW, type TaskManager } from '../../../src/background';
-import { Fixture, SUPERVISOR_SCRIPT, delay, processesWith, savedRecords, uniqueMarker, waitFor } from './helpers';
+import { Fixture, SUPERVISOR_SCRIPT, alive, delay, processesWith, savedRecords, uniqueMarker, waitFor } from './helpers';
 
 const describePosix = process.platform === 'win32' ? describe.skip : describe;
 
@@ -26,15 +26,6 @@ function readState(storageDir: string, id: string): SavedState | undefined {
 		return JSON.parse(fs.readFileSync(statePath(storageDir, id), 'utf8')) as SavedState;
 	} catch {
 		return undefined;
-	}
-}
-
-function alive(pid: number): boolean {
-	try {
-		process.kill(pid, 0);
-		return true;
-	} catch {
-		return false;
 	}
 }
 

@@ -1,5 +1,5 @@
 /**
- * `npm` and its peers (`npx`, `pnpm`, `yarn`, `bun`): any `--name value` on their line is configuration,
+ * `npm` and its peers (`npx`, `pnpm`, `yarn`, `bun`): every `--name value` on their line is configuration,
  * and some configuration runs other programs or reads another project: `npm test --prefix /elsewhere`
  * runs that project's test script, `--node-options=--require=…` loads code into every node it starts,
  * `--script-shell` is the program that runs scripts, `--userconfig` a configuration file that can set all
