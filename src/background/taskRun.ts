@@ -1,22 +1,18 @@
 import { errorMessage } from '../common/errors';
 import type { LinePattern } from '../common/linePattern';
 import type { Logger } from '../common/logger';
-import { readLogSince, readLogTail } from './logFile';
 import { TaskPorts } from './ports';
 import { ProcessRunner, type OutputStreamName, type ProcessOutcome, type TaskProcess } from './processRunner';
 import type { GroupSample } from './resourceSampler';
 import { FollowedRun, type FollowedOutcome } from './supervised/followedRun';
 import type { OutputFlow, TaskOutput } from './taskOutput';
 import { STOPPED_WITH_WINDOW, resultOf, type FinalResult, type StopRequest } from './taskResult';
-import { Throttle } from './throttle';
-import type { LingeringTask, ProcessTracking } from './tracking';
+import { TaskLeftovers, type LeftoverRun } from './taskLeftovers';
+import type { ProcessTracking } from './tracking';
 import type { MarkedProcess } from './processMarks';
 import type { BackgroundSettings, TaskInfo, WaitOptions, WaitResult } from './types';
-import { MAX_LINE_CHARS, TaskWaits } from './waiting';
+import { RunOutput } from './runOutput';
 
-const outputEventIntervalMilliseconds = 250;
-/** How long after its shell exited a task whose output is still open looks for who holds it. */
-const leftoverLookMilliseconds = 300;
 /** The longest a timer can wait in Node.js. */
 const maxTimerMilliseconds = 2_147_483_647;
 
@@ -43,30 +39,28 @@ export interface TaskRunContext {
  * method that says why, and the one way to the final status is {@link complete}. The manager reads
  * it through {@link info}, an immutable snapshot that is made again after every change.
  */
-export class TaskRun implements LingeringTask {
+export class TaskRun implements LeftoverRun {
+	readonly command: string;
+	readonly cwd: string;
+	readonly logPath: string;
 	/** Everything but `outputBytes`, which the output counts. */
 	private readonly _state: Mutable<TaskInfo>;
 	private _snapshot: TaskInfo | undefined;
-	/** Present from launch on; for tasks loaded from disk, output is read from the log. */
-	private _output: TaskOutput | undefined;
+	private readonly _output: RunOutput;
 	private _runner: TaskProcess | undefined;
 	/** A command handed over to a supervisor keeps its runner here, only to hear the shell's exit (this window is its parent). */
 	private _handedOver: ProcessRunner | undefined;
-	private readonly _waits = new TaskWaits();
 	private readonly _ports = new TaskPorts();
 	private _stopRequest: StopRequest | undefined;
 	/** The outcome while the log is being flushed, so shutdown can finish the task without waiting. */
 	private _pendingResult: FinalResult | undefined;
 	private _timeoutTimer: NodeJS.Timeout | undefined;
-	private readonly _outputEvents: Throttle;
 	private _final = false;
 	private _resolveFinished: (info: TaskInfo) => void = () => undefined;
 	/** Resolves with the task's final snapshot. */
 	readonly finished: Promise<TaskInfo>;
-	/** How its main process ended, while processes it started still run: the result once they have ended too. */
-	private _lingering: FinalResult | undefined;
-	private _leftovers: readonly MarkedProcess[] = [];
-	private _leftoverLook: NodeJS.Timeout | undefined;
+	/** Processes it started that outlive its main process. */
+	private readonly _leftovers: TaskLeftovers;
 	private _resolveMainEnded: (info: TaskInfo) => void = () => undefined;
 	/**
 	 * Resolves when its main process has ended (with the snapshot then), whether or not processes it
@@ -83,9 +77,11 @@ export class TaskRun implements LingeringTask {
 		private readonly _context: TaskRunContext,
 	) {
 		this._state = { ...info };
+		({ command: this.command, cwd: this.cwd, logPath: this.logPath } = info);
 		this.finished = new Promise((resolve) => (this._resolveFinished = resolve));
 		this.mainEnded = new Promise((resolve) => (this._resolveMainEnded = resolve));
-		this._outputEvents = new Throttle(outputEventIntervalMilliseconds, () => {
+		this._leftovers = new TaskLeftovers(this, _context.tracking, _context.logger);
+		this._output = new RunOutput(info.logPath, () => _context.getSettings().memoryBufferBytes, () => {
 			if (!this._final) {
 				this._context.changed(this, 'output');
 			}
@@ -105,18 +101,6 @@ export class TaskRun implements LingeringTask {
 
 	get id(): string {
 		return this._state.id;
-	}
-
-	get command(): string {
-		return this._state.command;
-	}
-
-	get cwd(): string {
-		return this._state.cwd;
-	}
-
-	get logPath(): string {
-		return this._state.logPath;
 	}
 
 	get leaveRunning(): boolean {
@@ -139,7 +123,7 @@ export class TaskRun implements LingeringTask {
 
 	/** Its main process ended while processes it started still run (it is running until they end). */
 	get isLingering(): boolean {
-		return this._lingering !== undefined;
+		return this._leftovers.isLingering;
 	}
 
 	/** A process runs it now: a child of this window, or one followed through its supervisor. */
@@ -162,19 +146,21 @@ export class TaskRun implements LingeringTask {
 		return this._runner instanceof FollowedRun;
 	}
 
+	/** Present from launch on; for tasks loaded from disk, output is read from the log. */
 	get output(): TaskOutput | undefined {
-		return this._output;
+		return this._output.current;
 	}
 
 	get hasOutput(): boolean {
-		return this._output !== undefined;
+		return this._output.current !== undefined;
 	}
 
 	/** The task as it is now; the same object until something changes. */
 	get info(): TaskInfo {
-		if (!this._snapshot || this._snapshot.outputBytes !== (this._output?.bytes ?? this._state.outputBytes)) {
-			if (this._output) {
-				this._state.outputBytes = this._output.bytes;
+		const output = this._output.current;
+		if (!this._snapshot || this._snapshot.outputBytes !== (output?.bytes ?? this._state.outputBytes)) {
+			if (output) {
+				this._state.outputBytes = output.bytes;
 			}
 			this._snapshot = Object.freeze({ ...this._state });
 		}
@@ -183,16 +169,18 @@ export class TaskRun implements LingeringTask {
 
 	/** All the output held: in memory, or for a task loaded from disk, the log's tail. ANSI codes kept. */
 	text(): string {
-		return this._output ? this._output.text() : readLogTail(this._state.logPath, this._context.getSettings().memoryBufferBytes);
+		return this._output.text();
 	}
 
 	/** Output after `cursor`, and where the output ends now (see `TaskManager.readOutputSince`). ANSI codes kept. */
 	since(cursor: number): { text: string; skipped: number; end: number } {
-		if (this._output) {
-			return { ...this._output.since(cursor), end: this._output.totalLength };
-		}
-		// Loaded from disk: the log's tail stands for the output.
-		return readLogSince(this._state.logPath, cursor, this._context.getSettings().memoryBufferBytes);
+		return this._output.since(cursor);
+	}
+
+	/** Changes what the task is; the next {@link info} is a new snapshot. */
+	private update(change: Partial<Mutable<TaskInfo>>): void {
+		Object.assign(this._state, change);
+		this._snapshot = undefined;
 	}
 
 	// #endregion
@@ -201,37 +189,30 @@ export class TaskRun implements LingeringTask {
 
 	/** The output, before the process that writes to it starts (it may fail to). */
 	attachOutput(output: TaskOutput): void {
-		this._output = output;
+		this._output.attach(output);
 	}
 
 	/** Launched: running from now on, its timeout counting. */
 	markRunning(runner: TaskProcess): void {
-		const state = this._state;
 		this._runner = runner;
-		state.status = 'running';
-		state.startedAt = this._context.now();
-		state.pid = runner.pid;
-		this._snapshot = undefined;
+		this.update({ status: 'running', startedAt: this._context.now(), pid: runner.pid });
 		this.armTimeout();
-		this._context.logger.debug(`${state.id} started (pid ${state.pid ?? 'not known yet'}): ${state.command}`);
+		this._context.logger.debug(`${this.id} started (pid ${runner.pid ?? 'not known yet'}): ${this.command}`);
 		this._context.changed(this, 'status');
 		this._context.recordChanged();
 	}
 
 	/** Left running by an earlier window, and followed again from this one. */
 	markAdopted(output: TaskOutput, runner: FollowedRun): void {
-		this._state.status = 'running';
-		this._state.adopted = true;
-		this._output = output;
+		this.update({ status: 'running', adopted: true });
+		this._output.attach(output);
 		this._runner = runner;
-		this._snapshot = undefined;
 		this.armTimeout();
 	}
 
 	/** Its supervisor started the command: its pid is known now. */
 	notePid(pid: number): void {
-		this._state.pid = pid;
-		this._snapshot = undefined;
+		this.update({ pid });
 		this._context.changed(this, 'status');
 		this._context.recordChanged();
 	}
@@ -241,8 +222,7 @@ export class TaskRun implements LingeringTask {
 		if (this.leaveRunning === value) {
 			return false;
 		}
-		this._state.leaveRunning = value;
-		this._snapshot = undefined;
+		this.update({ leaveRunning: value });
 		return true;
 	}
 
@@ -268,43 +248,31 @@ export class TaskRun implements LingeringTask {
 
 	/** A chunk of output, from its process or from the log its supervisor writes. */
 	receiveOutput(chunk: Buffer, stream: OutputStreamName): void {
-		const text = this._output?.push(chunk, stream, this._waits.active);
-		if (text && this._waits.active) {
-			this._waits.onText(text);
-		}
+		this._output.push(chunk, stream);
 		this._snapshot = undefined;
-		this._outputEvents.trigger();
 	}
 
 	/** A port a wait found open, in the task's ports from now on. */
 	private notePort(port: number): void {
 		const ports = this._ports.addWaited(port, this._state.ports);
 		if (ports && !this._final) {
-			this._state.ports = ports;
-			this._snapshot = undefined;
+			this.update({ ports });
 			this._context.changed(this, 'status');
 		}
 	}
 
 	/** CPU, memory and listening ports of its process group, as just sampled. */
 	recordSample(sample: GroupSample): void {
-		const state = this._state;
-		state.resources = sample.resources;
-		this._snapshot = undefined;
-		const ports = sample.ports !== undefined ? this._ports.sampled(sample.ports, state.ports) : undefined;
-		if (ports) {
-			state.ports = ports.length > 0 ? ports : undefined;
-		}
+		const ports = sample.ports !== undefined ? this._ports.sampled(sample.ports, this._state.ports) : undefined;
+		this.update(ports ? { resources: sample.resources, ports: ports.length > 0 ? ports : undefined } : { resources: sample.resources });
 		// New numbers every few seconds are not a change of status: listeners that only care about status are not woken for them.
 		this._context.changed(this, ports ? 'status' : 'output');
 	}
 
 	/** Waits for a line, a port or the end (see `TaskManager.waitFor`); the pattern and the port are valid. */
 	waitFor(pattern: LinePattern | undefined, port: number | undefined, options: WaitOptions): Promise<WaitResult> {
-		// Looking at new output only, the wait needs just the line in progress, not a megabyte of decoded tail.
-		const existing = options.includeExistingOutput === false && this._output ? this._output.tail(MAX_LINE_CHARS * 4) : this.text();
 		return new Promise((resolve) => {
-			this._waits.add(pattern, port, options, existing, this._final, (outcome, found) => {
+			this._output.wait(pattern, port, options, this._final, (outcome, found) => {
 				if (found.port !== undefined) {
 					this.notePort(found.port);
 				}
@@ -322,18 +290,18 @@ export class TaskRun implements LingeringTask {
 			this.complete({ status, reason, endedAt: this._context.now() });
 			return;
 		}
-		if (this._stopRequest || (!this._runner && !this._lingering)) {
+		if (this._stopRequest || (!this._runner && !this._leftovers.isLingering)) {
 			return;
 		}
 		this._stopRequest = { status, reason };
 		clearTimeout(this._timeoutTimer);
 		const grace = Math.max(0, this._context.getSettings().killGraceSeconds) * 1000;
 		// Its group, and every process it started that left the group: all get SIGTERM, then SIGKILL.
-		const stopping = this._context.tracking.stop(this.id, this._leftovers, grace);
+		const stopping = this._leftovers.stop(grace);
 		if (this._runner) {
 			this._runner.stop(grace);
 		} else {
-			const lingering = this._lingering;
+			const lingering = this._leftovers.result;
 			void stopping.then(() => lingering && this.complete({ ...lingering, status, reason, endedAt: this._context.now() }));
 		}
 	}
@@ -347,22 +315,9 @@ export class TaskRun implements LingeringTask {
 		if (this._final || this._state.mainExit) {
 			return;
 		}
-		this._state.mainExit = { exitCode: outcome.exitCode, signal: outcome.signal };
-		this._snapshot = undefined;
+		this.update({ mainExit: { exitCode: outcome.exitCode, signal: outcome.signal } });
 		this._resolveMainEnded(this.info);
-		// Most commands close their output with the shell; if it stays open, whoever holds it is shown.
-		this._leftoverLook = setTimeout(() => void this.showHolders(), leftoverLookMilliseconds);
-	}
-
-	private async showHolders(): Promise<void> {
-		if (!this._runner || this._final || this._pendingResult || this._stopRequest) {
-			return;
-		}
-		const left = await this._context.tracking.processesOf(this.id);
-		if (this._runner && !this._final && !this._pendingResult && left.length > 0) {
-			this.setLeftovers(left);
-			this._context.tracking.watch(this, left);
-		}
+		this._leftovers.lookSoon(() => this._runner !== undefined && !this._final && !this._pendingResult && !this._stopRequest);
 	}
 
 	/** Its own process ended. */
@@ -373,7 +328,7 @@ export class TaskRun implements LingeringTask {
 		this._pendingResult = result;
 		try {
 			// The log must be complete before anyone is told the task ended: they may open it at once.
-			await this._output?.finish();
+			await this._output.current?.finish();
 		} catch (error) {
 			this._context.logger.warn(`${this._state.id}: could not finish the log: ${errorMessage(error)}`);
 		}
@@ -388,10 +343,10 @@ export class TaskRun implements LingeringTask {
 		clearTimeout(this._timeoutTimer);
 		if (!this._final) {
 			if (outcome.stderrTail) {
-				this._output?.appendStderr(outcome.stderrTail);
+				this._output.current?.appendStderr(outcome.stderrTail);
 			}
 			// No log to flush: the supervisor wrote it; this only ends the decoding.
-			void this._output?.finish();
+			void this._output.current?.finish();
 			const result = resultOf(outcome, this._stopRequest, this._context.now());
 			this._pendingResult = result;
 			void this.endOrLinger(result, outcome);
@@ -404,28 +359,20 @@ export class TaskRun implements LingeringTask {
 	 * stopped, what is left is stopped too.
 	 */
 	private async endOrLinger(result: FinalResult, main: { readonly exitCode: number | null; readonly signal: NodeJS.Signals | null }): Promise<void> {
-		const tracking = this._context.tracking;
-		const left = await tracking.processesOf(this.id);
+		const left = await this._leftovers.afterMain();
 		if (this._final) {
 			return;
 		}
-		if (left.length > 0 && this._stopRequest) {
-			await tracking.stop(this.id, left, 0);
-		}
-		if (left.length === 0 || this._stopRequest || this._final) {
+		if (left.length === 0 || this._stopRequest) {
 			this.complete(result);
 			return;
 		}
 		this._pendingResult = undefined;
-		this._lingering = result;
-		this._state.mainExit ??= { exitCode: main.exitCode, signal: main.signal };
 		// Why the main process's end is not the whole story (its supervisor died, say) shows on the row meanwhile.
-		this._state.reason = result.reason;
+		this.update({ mainExit: this._state.mainExit ?? { exitCode: main.exitCode, signal: main.signal }, reason: result.reason });
 		this._resolveMainEnded(this.info);
-		this.setLeftovers(left);
+		this._leftovers.linger(result, left);
 		this.armTimeout();
-		this._context.logger.info(`${this.id}: its main process ended; ${left.length} process${left.length === 1 ? '' : 'es'} it started still run${left.length === 1 ? 's' : ''}: ${left.map((each) => `${each.pid} ${each.command}`).join('; ')}`);
-		tracking.watch(this, left);
 	}
 
 	/**
@@ -436,33 +383,18 @@ export class TaskRun implements LingeringTask {
 		if (this._final || left.length === 0) {
 			return;
 		}
-		this._state.status = 'running';
-		this._state.adopted = true;
-		this._lingering = result;
-		this._state.mainExit = { exitCode: result.exitCode ?? null, signal: result.signal ?? null };
-		this._state.reason = result.reason;
+		this.update({ status: 'running', adopted: true, mainExit: { exitCode: result.exitCode ?? null, signal: result.signal ?? null }, reason: result.reason });
 		this._resolveMainEnded(this.info);
-		this.setLeftovers(left);
+		this._leftovers.linger(result, left);
 		this.armTimeout();
-		this._context.tracking.watch(this, left);
 	}
 
-	/** The processes left after its main process (see {@link ProcessTracking.watch}); it ends when none is. */
-	leftoversChanged(left: readonly MarkedProcess[]): void {
-		if (this._final) {
-			return;
-		}
-		if (left.length === 0 && this._lingering && !this._stopRequest) {
-			this.complete({ ...this._lingering, endedAt: this._context.now() });
-			return;
-		}
-		this.setLeftovers(left);
+	lastLeftoverEnded(result: FinalResult): void {
+		this.complete({ ...result, endedAt: this._context.now() });
 	}
 
-	private setLeftovers(left: readonly MarkedProcess[]): void {
-		this._leftovers = left;
-		this._state.processesLeft = left.length > 0 ? left.map(({ pid, command }) => ({ pid, command })) : undefined;
-		this._snapshot = undefined;
+	showLeftovers(left: readonly MarkedProcess[]): void {
+		this.update({ processesLeft: left.length > 0 ? left.map(({ pid, command }) => ({ pid, command })) : undefined });
 		this._context.changed(this, 'status');
 	}
 
@@ -473,41 +405,27 @@ export class TaskRun implements LingeringTask {
 		}
 		this._final = true;
 		this._pendingResult = undefined;
-		this._lingering = undefined;
-		this._leftovers = [];
+		this._leftovers.clear();
 		clearTimeout(this._timeoutTimer);
-		clearTimeout(this._leftoverLook);
-		this._context.tracking.unwatch(this.id);
-		this._outputEvents.cancel();
-		const state = this._state;
-		state.processesLeft = undefined;
-		state.status = result.status;
-		state.reason = result.reason;
-		state.exitCode = result.exitCode;
-		state.signal = result.signal;
-		state.endedAt = result.endedAt;
+		const { status, reason, exitCode, signal, endedAt } = result;
 		// Nothing listens or uses a CPU any more; a notice saying "ready on :3000" would mislead.
-		state.ports = undefined;
-		state.resources = undefined;
+		this.update({ status, reason, exitCode, signal, endedAt, processesLeft: undefined, ports: undefined, resources: undefined });
 		this._handedOver?.abandon();
 		this._handedOver = undefined;
-		this._snapshot = undefined;
 		const info = this.info;
-		this._context.logger.debug(`${state.id} ${state.status}${state.reason ? ` (${state.reason})` : ''}`);
+		this._context.logger.debug(`${this.id} ${status}${reason ? ` (${reason})` : ''}`);
 		this._context.ended(this, announce);
 		this._resolveMainEnded(info);
 		this._resolveFinished(info);
-		this._waits.onEnd(false);
+		this._output.end(false);
 	}
 
 	/** Stops following it as the window closes: it goes on under its supervisor, for the next window to adopt. */
 	letGo(): void {
 		this.detach();
 		clearTimeout(this._timeoutTimer);
-		clearTimeout(this._leftoverLook);
-		this._context.tracking.unwatch(this.id);
-		this._outputEvents.cancel();
-		this._waits.onEnd(true);
+		this._leftovers.stopWatching();
+		this._output.end(true);
 	}
 
 	signalGroup(signal: NodeJS.Signals): boolean {
@@ -521,7 +439,7 @@ export class TaskRun implements LingeringTask {
 	/** Ends it as the window closes, its group signalled already; no notice, no events. */
 	endWithWindow(endedAt: number): void {
 		this.detach();
-		this._output?.abandon();
+		this._output.current?.abandon();
 		// A task that ended on its own and was only flushing its log keeps the way it ended; one being stopped keeps why.
 		const result = this._pendingResult ?? { ...(this._stopRequest ?? { status: 'cancelled', reason: STOPPED_WITH_WINDOW }), endedAt };
 		this.complete(result, false);
@@ -538,20 +456,19 @@ export class TaskRun implements LingeringTask {
 	/** Processes it started outlived it (their window crashed) and were stopped now: its row says so. */
 	noteStrayProcessesStopped(count: number): void {
 		const note = `${count} process${count === 1 ? '' : 'es'} it left running ${count === 1 ? 'was' : 'were'} stopped when this window opened`;
-		this._state.reason = this._state.reason ? `${this._state.reason}; ${note}` : note;
-		this._snapshot = undefined;
+		this.update({ reason: this._state.reason ? `${this._state.reason}; ${note}` : note });
 		this._context.changed(this, 'status');
 		this._context.recordChanged();
 	}
 
 	/** Keeps at most the newest `maxBytes` of a finished task's output in memory. */
 	shrinkOutput(maxBytes: number): void {
-		this._output?.shrink(maxBytes);
+		this._output.shrink(maxBytes);
 	}
 
 	/** Removed from the list: its output needs no memory any more. */
 	dropOutput(): void {
-		this._output = undefined;
+		this._output.drop();
 	}
 
 	// #endregion

@@ -1,0 +1,129 @@
+import type { Logger } from '../common/logger';
+import type { MarkedProcess } from './processMarks';
+import type { FinalResult } from './taskResult';
+import type { LingeringTask, ProcessTracking } from './tracking';
+
+/** How long after its shell exited a task whose output is still open looks for who holds it. */
+const leftoverLookMilliseconds = 300;
+
+/** What the leftovers of a task read from its run, and tell it. */
+export interface LeftoverRun {
+	readonly id: string;
+	readonly isFinal: boolean;
+	readonly isStopping: boolean;
+	/** The processes left now, for its row (empty: none). */
+	showLeftovers(left: readonly MarkedProcess[]): void;
+	/** The last of them ended: the task ends as its main process did. */
+	lastLeftoverEnded(result: FinalResult): void;
+}
+
+/**
+ * The processes a task started that outlive its main process (`cmd &` with its output redirected,
+ * `setsid`, daemons): found by their marker, watched until the last ends, stopped with the task.
+ * While they run, the task is running, and the way its main process ended waits here.
+ */
+export class TaskLeftovers implements LingeringTask {
+	/** How its main process ended, while processes it started still run. */
+	private _result: FinalResult | undefined;
+	private _processes: readonly MarkedProcess[] = [];
+	private _look: NodeJS.Timeout | undefined;
+
+	constructor(
+		private readonly _run: LeftoverRun,
+		private readonly _tracking: ProcessTracking,
+		private readonly _logger: Logger,
+	) {}
+
+	get id(): string {
+		return this._run.id;
+	}
+
+	get isFinal(): boolean {
+		return this._run.isFinal;
+	}
+
+	/** Its main process ended while processes it started still run. */
+	get isLingering(): boolean {
+		return this._result !== undefined;
+	}
+
+	/** How its main process ended, while it lingers. */
+	get result(): FinalResult | undefined {
+		return this._result;
+	}
+
+	/**
+	 * Its shell exited while its output may stay open: most commands close it with the shell; if it
+	 * stays open, whoever holds it is shown after a moment (while `stillRuns` says the task runs on).
+	 */
+	lookSoon(stillRuns: () => boolean): void {
+		this._look = setTimeout(() => void this.look(stillRuns), leftoverLookMilliseconds);
+	}
+
+	private async look(stillRuns: () => boolean): Promise<void> {
+		if (!stillRuns()) {
+			return;
+		}
+		const left = await this._tracking.processesOf(this.id);
+		if (stillRuns() && left.length > 0) {
+			this.set(left);
+			this._tracking.watch(this, left);
+		}
+	}
+
+	/**
+	 * Its main process is over: the processes it left that still run. When the task is being stopped,
+	 * they are stopped first, and none is left.
+	 */
+	async afterMain(): Promise<readonly MarkedProcess[]> {
+		const left = await this._tracking.processesOf(this.id);
+		if (left.length > 0 && this._run.isStopping) {
+			await this._tracking.stop(this.id, left, 0);
+			return [];
+		}
+		return left;
+	}
+
+	/** Its main process ended as `result` while `left` run on: watched until the last ends. */
+	linger(result: FinalResult, left: readonly MarkedProcess[]): void {
+		this._result = result;
+		this.set(left);
+		this._logger.info(`${this.id}: its main process ended; ${left.length} process${left.length === 1 ? '' : 'es'} it started still run${left.length === 1 ? 's' : ''}: ${left.map((each) => `${each.pid} ${each.command}`).join('; ')}`);
+		this._tracking.watch(this, left);
+	}
+
+	/** The processes still running (see {@link ProcessTracking.watch}); the task ends when none is. */
+	leftoversChanged(left: readonly MarkedProcess[]): void {
+		if (this._run.isFinal) {
+			return;
+		}
+		if (left.length === 0 && this._result && !this._run.isStopping) {
+			this._run.lastLeftoverEnded(this._result);
+			return;
+		}
+		this.set(left);
+	}
+
+	/** Every process it left: SIGTERM, then SIGKILL after `graceMilliseconds`. */
+	stop(graceMilliseconds: number): Promise<void> {
+		return this._tracking.stop(this.id, this._processes, graceMilliseconds);
+	}
+
+	/** No more looking or watching; the processes themselves are left alone. */
+	stopWatching(): void {
+		clearTimeout(this._look);
+		this._tracking.unwatch(this.id);
+	}
+
+	/** The task reached its final status. */
+	clear(): void {
+		this.stopWatching();
+		this._result = undefined;
+		this._processes = [];
+	}
+
+	private set(left: readonly MarkedProcess[]): void {
+		this._processes = left;
+		this._run.showLeftovers(left);
+	}
+}
