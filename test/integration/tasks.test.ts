@@ -12,6 +12,16 @@ function processesWith(marker: string): string[] {
 		.filter((line) => line.includes(marker) && !line.includes('ps -eo'));
 }
 
+/** A duration no other process sleeps for (`sleep` takes fractions): its command line finds the process. */
+function uniqueSleep(): string {
+	return `300.${Date.now() % 1_000_000_000}${Math.floor(Math.random() * 10_000)}`;
+}
+
+/** How many `sleep` processes sleep for `duration` (not the shells whose command lines name it). */
+function sleeping(duration: string): number {
+	return processesWith(duration).filter((line) => line.trim() === `sleep ${duration}`).length;
+}
+
 describe('background tasks in the extension host', () => {
 	it('runs a command given to Run in Background, shows it running, and it succeeds once released', async () => {
 		const { tasks } = await api();
@@ -33,12 +43,34 @@ describe('background tasks in the extension host', () => {
 	it('cancels a running task and its whole process group with Cancel Task', async () => {
 		const { tasks } = await api();
 		const marker = uniqueMarker();
-		const id = await vscode.commands.executeCommand<string>('meanwhile.runInBackground', `sleep 300 & sleep 301 & echo ${marker}; wait`);
+		const [first, second] = [uniqueSleep(), uniqueSleep()];
+		const id = await vscode.commands.executeCommand<string>('meanwhile.runInBackground', `sleep ${first} & sleep ${second} & echo ${marker}; wait`);
 		await eventually(() => tasks.readOutput(id).includes(marker), 'the task printed its marker');
+		assert.equal(sleeping(first) + sleeping(second), 2);
 		const cancelled = await vscode.commands.executeCommand<{ status: string }>('meanwhile.cancelTask', id);
 		assert.equal(cancelled?.status, 'cancelled');
 		assert.equal(tasks.get(id)?.status, 'cancelled');
-		await eventually(() => processesWith('sleep 30').every((line) => !line.includes(marker)) || undefined, 'no process of the group left');
+		await eventually(() => sleeping(first) + sleeping(second) === 0 || undefined, 'no process of the group left');
+	});
+
+	it('keeps a task whose main process exited running while what it detached runs, says so on its row, and Cancel Task stops it', async function () {
+		if (process.platform !== 'linux') {
+			this.skip();
+		}
+		const { tasks } = await api();
+		// Each shape leaves its process group (setsid, nohup with a subshell's own group) with its output redirected: the shell ends at once.
+		for (const shape of [(sleep: string) => `setsid sleep ${sleep} > /dev/null 2>&1 & echo started`, (sleep: string) => `(setsid nohup sleep ${sleep} > /dev/null 2>&1 &); echo started`]) {
+			const sleep = uniqueSleep();
+			const id = await vscode.commands.executeCommand<string>('meanwhile.runInBackground', shape(sleep));
+			const lingering = await eventually(() => (tasks.get(id)?.processesLeft?.length ?? 0) > 0 && tasks.get(id), `${id}'s row to show the process left`, 20_000);
+			assert.equal(lingering.status, 'running');
+			assert.equal(lingering.mainExit?.exitCode, 0);
+			assert.match(describeTask(lingering, Date.now()), new RegExp(`^running · main exited 0 · 1 process left: sleep ${sleep.replace('.', '\\.')}`));
+			assert.equal(sleeping(sleep), 1);
+			const cancelled = await vscode.commands.executeCommand<{ status: string }>('meanwhile.cancelTask', id);
+			assert.equal(cancelled?.status, 'cancelled');
+			await eventually(() => sleeping(sleep) === 0 || undefined, `the process ${id} detached stopped`);
+		}
 	});
 
 	it('reports a failing command as failed with its exit code, and delivers it once through drain', async () => {
