@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = dirname(fileURLToPath(import.meta.url));
 /** @type {typeof import('./scripts/extensionBundle.js')} */
-const { extensionBundlePlugins, lazyPackageBuilds } = createRequire(import.meta.url)('./scripts/extensionBundle.js');
+const { extensionBuilds } = createRequire(import.meta.url)('./scripts/extensionBundle.js');
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 const metafile = process.argv.includes('--metafile');
@@ -24,18 +24,8 @@ const common = {
 
 /** @type {esbuild.BuildOptions[]} */
 const builds = [
-	{
-		...common,
-		entryPoints: [join(root, 'src/extension.ts')],
-		outfile: join(root, 'dist/extension.js'),
-		platform: 'node',
-		format: 'cjs',
-		target: 'node20',
-		external: ['vscode'],
-		// The SDK and the shell parsers load on first use, from bundles of their own (scripts/extensionBundle.js).
-		plugins: extensionBundlePlugins(),
-	},
-	...lazyPackageBuilds(root, join(root, 'dist'), common),
+	// Activation, the core loaded after it, and the packages loaded on first use (scripts/extensionBundle.js).
+	...extensionBuilds(root, join(root, 'dist'), common),
 	{
 		...common,
 		entryPoints: [join(root, 'media/main.ts')],

@@ -9,6 +9,10 @@
  *   of the time `require` of the extension took; showing the views needs none of them. The sources load
  *   them with a plain `require()` inside the function that first needs them; the plugin makes that
  *   `require()` point at the separate bundle.
+ * - Activation itself is a small bundle (src/extension.ts): it registers the views, commands and tools
+ *   with stand-ins and returns; the rest of Meanwhile is dist/core.js (src/core.ts), which it loads with
+ *   `require('./core')` right after. VS Code, and extensions activating beside Meanwhile, wait only for
+ *   the small one.
  * - `vscode` is required once: esbuild turns each file's `import * as vscode` into a copy of every
  *   member of the API object (`__toESM`), which with some twenty files was a few milliseconds of the
  *   activation; one module re-exports it and every file imports that one.
@@ -20,6 +24,7 @@ const lazyPackages = {
 	'@anthropic-ai/sdk': 'anthropic-sdk.js',
 	'web-tree-sitter': 'web-tree-sitter.js',
 	'sh-syntax': 'sh-syntax.js',
+	re2js: 're2js.js',
 };
 
 /** @param {string} text */
@@ -28,6 +33,9 @@ function escapeRegExp(text) {
 }
 
 const vscodeOnce = 'vscode-once';
+
+/** The core's source (from the project root) and its bundle's file name in dist/. */
+const core = { source: 'src/core.ts', file: 'core.js' };
 
 /**
  * The plugins of the extension bundle (with `external: ['vscode']`).
@@ -46,6 +54,20 @@ function extensionBundlePlugins() {
 						return { errors: [{ text: `${args.path} is loaded on first use from dist/${file}: import it with \`import type\` and load it with require() where it is first needed (scripts/extensionBundle.js)` }] };
 					}
 					return { path: `./${file}`, external: true };
+				});
+			},
+		},
+		{
+			name: 'lazy-core',
+			setup(build) {
+				build.onResolve({ filter: /^\.\/core$/ }, (args) => {
+					if (!args.importer.endsWith(path.join('src', 'extension.ts'))) {
+						return undefined;
+					}
+					if (args.kind !== 'require-call') {
+						return { errors: [{ text: `src/core.ts is dist/${core.file}, loaded after activation: import it with \`import type\` and load it with require('./core') (scripts/extensionBundle.js)` }] };
+					}
+					return { path: `./${core.file}`, external: true };
 				});
 			},
 		},
@@ -78,4 +100,22 @@ function lazyPackageBuilds(root, outdir, common) {
 	}));
 }
 
-module.exports = { lazyPackages, extensionBundlePlugins, lazyPackageBuilds };
+/**
+ * The extension host's bundles into `outdir`: dist/extension.js (activation), dist/core.js (the rest) and
+ * the packages loaded on first use.
+ * @param {string} root the project folder
+ * @param {string} outdir
+ * @param {import('esbuild').BuildOptions} common
+ * @returns {import('esbuild').BuildOptions[]}
+ */
+function extensionBuilds(root, outdir, common) {
+	/** @type {import('esbuild').BuildOptions} */
+	const node = { platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] };
+	return [
+		{ ...common, ...node, entryPoints: [path.join(root, 'src', 'extension.ts')], outfile: path.join(outdir, 'extension.js'), plugins: extensionBundlePlugins() },
+		{ ...common, ...node, entryPoints: [path.join(root, core.source)], outfile: path.join(outdir, core.file), plugins: extensionBundlePlugins() },
+		...lazyPackageBuilds(root, outdir, common),
+	];
+}
+
+module.exports = { core, lazyPackages, extensionBundlePlugins, lazyPackageBuilds, extensionBuilds };

@@ -1,144 +1,64 @@
-import * as os from 'node:os';
 import * as vscode from 'vscode';
-import { describeShell, TaskManager } from './background';
-import { once } from './common/event';
-import { createCommandParser, evaluateCommand, warmUp } from './agent/approval';
-import { buildSystemPrompt } from './agent/systemPrompt';
-import { ApprovalService } from './vscode/approvals';
-import { BEFORE_SCHEME, FileChangeTracker } from './vscode/fileChanges';
-import { ApiKeyStore } from './vscode/apiKey';
-import { ChatCommands } from './vscode/chatCommands';
-import { ChatRouter } from './vscode/chatRouter';
-import { CHAT_VIEW_ID, ChatViewProvider } from './vscode/chatViewProvider';
-import { LanguageModelTools } from './vscode/languageModelTools';
-import { OutputChannelLogger } from './vscode/logger';
-import { readBackgroundSettings } from './vscode/settings';
-import { TaskCommands } from './vscode/taskCommands';
-import { TaskOutputTerminals } from './vscode/taskOutputTerminal';
-import { TaskNotifications } from './vscode/taskNotifications';
-import { TaskStatusIndicators } from './vscode/taskStatus';
-import { TaskElement, TASKS_VIEW_ID, TasksTreeProvider } from './vscode/tasksTree';
-import { VscodeWorkspaceFiles, workspaceRoots } from './vscode/workspaceFiles';
+import type { Core, MeanwhileApi } from './core';
+import { DeferredTree, DeferredWebviewView, forwardCommands, forwardTools } from './vscode/deferred';
+import type { TaskElement } from './vscode/tasksTree';
+import { CHAT_VIEW_ID, TASKS_VIEW_ID } from './vscode/viewIds';
 
-/** What the extension exports to other extensions and to its own integration tests. */
-export interface MeanwhileApi {
-	/** Resolves once a chat webview has finished the ready handshake. */
-	whenChatReady(): Promise<void>;
-	/** The task engine of this window. */
-	readonly tasks: TaskManager;
-	/** The conversation in the chat. */
-	readonly chat: ChatRouter;
+/**
+ * Activation registers what package.json contributes (the two views, the commands, the tools) with
+ * stand-ins, and returns: VS Code and the extensions activating beside Meanwhile wait for nothing more.
+ * The rest (the task engine, the chat and its agent) is a bundle of its own, dist/core.js, loaded in the
+ * next turn of the event loop, or sooner when a view, command or tool is used (they wait for it).
+ */
+
+export type { MeanwhileApi } from './core';
+
+/** What the extension exports: the API, once the core has loaded. */
+export interface MeanwhileExports {
+	ready(): Promise<MeanwhileApi>;
 }
 
-/** How long after activation the approval parsers warm up: after the window's own start-up work. */
-const APPROVAL_WARM_UP_DELAY_MS = 3000;
-
-function defaultCwd(): string {
-	return workspaceRoots()[0] ?? os.homedir();
+interface Contributions {
+	readonly commands?: readonly { readonly command: string }[];
+	readonly languageModelTools?: readonly { readonly name: string }[];
 }
 
-export function activate(context: vscode.ExtensionContext): MeanwhileApi {
-	const subscriptions = context.subscriptions;
-	const logger = new OutputChannelLogger(vscode.window.createOutputChannel('Meanwhile', { log: true }));
-	subscriptions.push(logger);
-	// Per-workspace storage (tasks, logs, conversations); the global storage when no folder is open.
-	const storage = context.storageUri ?? context.globalStorageUri;
+let loadedCore: Core | undefined;
 
-	// Background tasks.
-	const tasks = new TaskManager({
-		storageDir: storage.fsPath,
-		defaultCwd: defaultCwd(),
-		getSettings: readBackgroundSettings,
-		logger,
-		// Runs tasks marked "Leave Running on Exit", so they outlive this extension host.
-		supervisorScript: context.asAbsolutePath('dist/supervisor.js'),
-	});
-	subscriptions.push(tasks);
-	const tree = new TasksTreeProvider(tasks);
-	subscriptions.push(tree);
+export function activate(context: vscode.ExtensionContext): MeanwhileExports {
+	const contributes = ((context.extension.packageJSON as { contributes?: Contributions }).contributes ?? {}) as Contributions;
+	let loading: Promise<Core> | undefined;
+	const load = (): Promise<Core> =>
+		(loading ??= new Promise<Core>((resolve, reject) => {
+			// In a task of its own, so that a caller that triggered the load is not held up by more than it needs.
+			setImmediate(() => {
+				try {
+					// dist/core.js, bundled on its own (scripts/extensionBundle.js).
+					const { startCore } = require('./core') as typeof import('./core');
+					loadedCore = startCore(context, { tree, treeView, chatView, commands, tools });
+					resolve(loadedCore);
+				} catch (error) {
+					reject(error instanceof Error ? error : new Error(String(error)));
+				}
+			});
+		}));
+	const loaded = async (): Promise<void> => {
+		await load();
+	};
+	const tree = new DeferredTree<TaskElement>(loaded);
 	const treeView = vscode.window.createTreeView<TaskElement>(TASKS_VIEW_ID, { treeDataProvider: tree });
-	// CPU, memory and ports are sampled only while someone can see them.
-	const onVisibility = (visible: boolean) => {
-		tree.setVisible(visible);
-		tasks.setSampling(visible);
-	};
-	subscriptions.push(treeView, treeView.onDidChangeVisibility((event) => onVisibility(event.visible)));
-	onVisibility(treeView.visible);
-	subscriptions.push(new TaskStatusIndicators(tasks, treeView));
-	const terminals = new TaskOutputTerminals(tasks);
-	subscriptions.push(terminals);
-
-	// The chat and its agent.
-	const apiKey = new ApiKeyStore(context.secrets);
-	subscriptions.push(apiKey);
-	// The shell parsers' WebAssembly (tree-sitter-bash, mvdan/sh) is copied next to the bundle by the build; loaded on the first command.
-	const parser = createCommandParser({ wasmDir: __dirname });
-	const approvals = new ApprovalService((command, settings) => evaluateCommand(command, { ...settings, workspaceFolders: workspaceRoots() }, parser), logger);
-	// Once activation is over and the window idle, the parsers warm up, so the first command is decided quickly.
-	const warmTimer = setTimeout(() => void warmUp(parser), APPROVAL_WARM_UP_DELAY_MS);
-	subscriptions.push({ dispose: () => clearTimeout(warmTimer) });
-	subscriptions.push(approvals);
-	const fileChanges = new FileChangeTracker();
-	subscriptions.push(fileChanges, vscode.workspace.registerTextDocumentContentProvider(BEFORE_SCHEME, fileChanges));
-	const files = new VscodeWorkspaceFiles((toolUseId, fsPath, before, after) => fileChanges.record(toolUseId, fsPath, before, after));
-	const chat = new ChatRouter({
-		storageDir: storage.fsPath,
-		memento: context.workspaceState,
-		tasks,
-		files,
-		apiKey,
-		logger,
-		systemPrompt: () => buildSystemPrompt({ workspaceRoots: workspaceRoots(), platform: process.platform, shell: describeShell() }),
-		cwd: () => workspaceRoots()[0],
-		showTaskOutput: (taskId) => void vscode.commands.executeCommand('meanwhile.showTaskOutput', taskId),
-		revealTask: (taskId) => {
-			if (tasks.get(taskId)) {
-				void treeView.reveal(taskId, { select: true, focus: false });
-			}
-		},
-		approvals,
-		fileChanges,
+	const chatView = new DeferredWebviewView(loaded);
+	const commands = forwardCommands((contributes.commands ?? []).map((each) => each.command), loaded);
+	const tools = forwardTools((contributes.languageModelTools ?? []).map((each) => each.name), loaded);
+	context.subscriptions.push(tree, treeView, vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, chatView), commands, tools);
+	void load().catch((error: unknown) => {
+		void vscode.window.showErrorMessage(`Meanwhile could not start: ${error instanceof Error ? error.message : String(error)}`);
 	});
-	subscriptions.push(chat);
-	activeChat = chat;
-	subscriptions.push(new TaskCommands(tasks, terminals, context.workspaceState, defaultCwd, logger, () => chat.shownConversationId));
-	const chatView = new ChatViewProvider(context.extensionUri, chat, logger);
-	subscriptions.push(chatView);
-	subscriptions.push(vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, chatView));
-	// A command waiting for approval shows on its card; while the chat is hidden, a notification asks too.
-	subscriptions.push(
-		approvals.onDidOpenRequest((toolUseId) => {
-			if (!chatView.isVisible) {
-				void approvals.notify(toolUseId).then((showChat) => showChat && void chatView.reveal(false));
-			}
-		}),
-	);
-	subscriptions.push(new ChatCommands(chat, chatView));
-	// The background tools for every other agent in the window.
-	subscriptions.push(new LanguageModelTools({ tasks, files, approvals, logger, cwd: () => workspaceRoots()[0] }));
-	subscriptions.push(
-		new TaskNotifications(
-			tasks,
-			() => chatView.isVisible,
-			(text) => {
-				void chatView.reveal(false);
-				void chat.send(text).catch((error: unknown) => logger.error(`Ask Meanwhile failed: ${String(error)}`));
-			},
-		),
-	);
-	subscriptions.push(vscode.commands.registerCommand('meanwhile.setApiKey', () => apiKey.prompt()));
-
-	return {
-		whenChatReady: () => (chatView.isReady ? Promise.resolve() : once(chatView.onDidBecomeReady)),
-		tasks,
-		chat,
-	};
+	return { ready: async () => (await load()).api };
 }
-
-let activeChat: ChatRouter | undefined;
 
 /** Waits for the conversation to be saved: VS Code gives deactivate a few seconds. */
 export async function deactivate(): Promise<void> {
-	await activeChat?.saveNow();
-	activeChat = undefined;
+	await loadedCore?.deactivate();
+	loadedCore = undefined;
 }

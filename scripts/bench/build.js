@@ -12,7 +12,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
 const { buildDir, projectRoot, progress } = require('./util');
-const { extensionBundlePlugins, lazyPackageBuilds } = require('../extensionBundle');
+const { core, extensionBundlePlugins, extensionBuilds } = require('../extensionBundle');
 
 function esbuild() {
 	return require('esbuild');
@@ -121,8 +121,7 @@ async function buildProduction(options = {}) {
 	const common = { bundle: true, minify: true, legalComments: 'none', logLevel: 'silent' };
 	/** @type {import('esbuild').BuildOptions[]} */
 	const entries = [
-		{ ...common, entryPoints: [path.join(projectRoot, 'src', 'extension.ts')], outfile: path.join(distDir, 'extension.js'), platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'], plugins: extensionBundlePlugins() },
-		...lazyPackageBuilds(projectRoot, distDir, common),
+		...extensionBuilds(projectRoot, distDir, common),
 		{ ...common, entryPoints: [path.join(projectRoot, 'media', 'main.ts')], outfile: path.join(distDir, 'webview.js'), platform: 'browser', format: 'iife', target: 'es2022', loader: { '.css': 'css' } },
 		{ ...common, entryPoints: [path.join(projectRoot, 'media', 'main.css')], outfile: path.join(distDir, 'webview.css'), loader: { '.ttf': 'file' } },
 	];
@@ -163,8 +162,9 @@ async function buildExtras() {
 		}
 	};
 	return {
-		/** The extension unminified, to profile its activation with names. */
+		/** The extension unminified, to profile its activation with names (beside it the core it loads, under the name it loads). */
 		readableExtension: await attempt('extension-readable.js', { entryPoints: [path.join(projectRoot, 'src', 'extension.ts')], platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'], plugins: extensionBundlePlugins() }),
+		readableCore: await attempt(core.file, { entryPoints: [path.join(projectRoot, core.source)], platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'], plugins: extensionBundlePlugins() }),
 		/** The webview unminified, to profile it with names. */
 		readableWebview: await attempt('webview-readable.js', { entryPoints: [path.join(projectRoot, 'media', 'main.ts')], platform: 'browser', format: 'iife', target: 'es2022', loader: { '.css': 'css' } }),
 		composition: await bundleComposition(),
@@ -200,6 +200,7 @@ async function bundleComposition() {
 	/** @type {{ output: string, options: import('esbuild').BuildOptions }[]} */
 	const entries = [
 		{ output: 'extension.js', options: { entryPoints: [path.join(projectRoot, 'src', 'extension.ts')], platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'], plugins: extensionBundlePlugins() } },
+		{ output: core.file, options: { entryPoints: [path.join(projectRoot, core.source)], platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'], plugins: extensionBundlePlugins() } },
 		{ output: 'webview.js', options: { entryPoints: [path.join(projectRoot, 'media', 'main.ts')], platform: 'browser', format: 'iife', target: 'es2022', loader: { '.css': 'css' } } },
 	];
 	/** @type {{ output: string, parts: { name: string, bytes: number }[] }[]} */

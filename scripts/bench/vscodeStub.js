@@ -6,6 +6,7 @@
  * What an extension reads that is not stubbed is answered by a permissive proxy and recorded, so a
  * new API use shows up in the report instead of crashing the benchmark.
  */
+const fs = require('node:fs');
 const Module = require('node:module');
 const path = require('node:path');
 
@@ -270,7 +271,14 @@ function createVscodeStub(hooks = {}) {
 		openTextDocument: resolved,
 		applyEdit: () => Promise.resolve(true),
 		fs: { readFile: resolved, writeFile: resolved, stat: resolved, createDirectory: resolved },
+		registerTextDocumentContentProvider: disposable,
 		createFileSystemWatcher: () => ({ onDidChange: noEvent, onDidCreate: noEvent, onDidDelete: noEvent, dispose: noop }),
+	};
+
+	const lm = {
+		registerTool: disposable,
+		tools: [],
+		invokeTool: resolved,
 	};
 
 	const env = {
@@ -306,6 +314,7 @@ function createVscodeStub(hooks = {}) {
 		commands: permissive('commands', commands),
 		workspace: permissive('workspace', workspace),
 		env: permissive('env', env),
+		lm: permissive('lm', lm),
 		version: '1.138.0',
 	};
 
@@ -398,7 +407,8 @@ function createContext(Uri, extensionPath, storagePath) {
 		extensionMode: 1,
 		/** @param {string} relative */
 		asAbsolutePath: (relative) => path.join(extensionPath, relative),
-		extension: { id: 'meanwhile.meanwhile', extensionPath, packageJSON: {} },
+		// What package.json contributes is registered at activation (the commands, the tools), as VS Code gives it.
+		extension: { id: 'meanwhile.meanwhile', extensionPath, packageJSON: JSON.parse(fs.readFileSync(path.join(extensionPath, 'package.json'), 'utf8')) },
 	};
 }
 

@@ -8,7 +8,15 @@
  * Patterns are written in JavaScript syntax; the few spellings RE2 reads otherwise are translated
  * (`\uXXXX`, `\u{…}`, `[^]`). Matching is per line.
  */
-import { RE2JS } from 're2js';
+import type { RE2JS } from 're2js';
+
+let loadedRe2js: typeof import('re2js') | undefined;
+
+/** Loaded with the first pattern, from a bundle of its own (scripts/extensionBundle.js): most windows never compile one. */
+function re2js(): typeof RE2JS {
+	loadedRe2js ??= require('re2js') as typeof import('re2js');
+	return loadedRe2js.RE2JS;
+}
 
 /** Why a pattern cannot be used, in words for whoever wrote it (the model reads it as a tool error). */
 export class PatternError extends Error {
@@ -96,10 +104,11 @@ export function compileLinePattern(source: string, options: LinePatternOptions =
 	let whole: RE2JS;
 	let single: RE2JS;
 	try {
-		const flags = options.ignoreCase ? RE2JS.CASE_INSENSITIVE : 0;
+		const RE2 = re2js();
+		const flags = options.ignoreCase ? RE2.CASE_INSENSITIVE : 0;
 		const translated = toRe2Syntax(source);
-		single = RE2JS.compile(translated, flags);
-		whole = RE2JS.compile(translated, flags | RE2JS.MULTILINE);
+		single = RE2.compile(translated, flags);
+		whole = RE2.compile(translated, flags | RE2.MULTILINE);
 	} catch (error) {
 		const reason = describeProblem(source, error);
 		throw new PatternError(`${JSON.stringify(source)} is not a pattern Meanwhile can use: ${reason}.`, reason);

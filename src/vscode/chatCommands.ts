@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ChatRouter } from './chatRouter';
 import { ChatViewProvider } from './chatViewProvider';
+import type { CommandHandler, Registrar } from './deferred';
 import { KNOWN_MODELS, readChatSettings, SECTION } from './settings';
 
 function relativeLabel(uri: vscode.Uri): string {
@@ -16,8 +17,9 @@ export class ChatCommands implements vscode.Disposable {
 	constructor(
 		private readonly _chat: ChatRouter,
 		private readonly _view: ChatViewProvider,
+		commands: Registrar<CommandHandler>,
 	) {
-		const register = (id: string, handler: (...args: unknown[]) => unknown) => this._disposables.push(vscode.commands.registerCommand(id, handler));
+		const register = (id: string, handler: CommandHandler) => this._disposables.push(commands.register(id, handler));
 		register('meanwhile.newChat', () => this.newChat());
 		register('meanwhile.showChatHistory', () => this.showHistory());
 		register('meanwhile.stopResponse', () => this._chat.stop());

@@ -5,6 +5,7 @@ import { Disposable, DisposableStore } from '../common/lifecycle';
 import { Logger } from '../common/logger';
 import { ChatState, HostToWebview, parseWebviewMessage, WebviewToHost } from '../shared/protocol';
 import { errorMessage } from '../common/errors';
+import { CHAT_VIEW_ID } from './viewIds';
 
 /** What the chat view needs from whoever owns the conversation (state lives in the host, never only in the webview). */
 export interface ChatBackend {
@@ -17,8 +18,6 @@ export interface ChatBackend {
 	/** The whole state changed (New Chat, a reopened conversation): the webview redraws from `getState()`. */
 	readonly onDidReset: Event<void>;
 }
-
-export const CHAT_VIEW_ID = 'meanwhile.chat';
 
 /**
  * The Chat webview view: strict CSP with a nonce, resources only from dist/, and a ready handshake.

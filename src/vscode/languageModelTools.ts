@@ -7,6 +7,7 @@ import { commandOf, TOOLS_FOR_OTHER_AGENTS, type ToolForOtherAgents } from '../a
 import type { ApprovalResult, ToolContext } from '../agent/tools/types';
 import type { WorkspaceFiles } from '../agent/workspace';
 import { ApprovalService, UNTRUSTED_COMMAND_REASON } from './approvals';
+import type { Registrar } from './deferred';
 import { readChatSettings } from './settings';
 
 export interface LanguageModelToolsOptions {
@@ -16,6 +17,8 @@ export interface LanguageModelToolsOptions {
 	readonly logger: Logger;
 	/** Where commands run when the caller names no folder. */
 	cwd(): string | undefined;
+	/** Where the tools are registered (with VS Code, through the stand-ins activation registered). */
+	readonly registry: Registrar<vscode.LanguageModelTool<object>>;
 }
 
 /** How the tree names a caller: VS Code does not say which extension called, only whether a chat request did. */
@@ -37,7 +40,7 @@ export class LanguageModelTools extends Disposable {
 	constructor(private readonly _options: LanguageModelToolsOptions) {
 		super();
 		for (const entry of TOOLS_FOR_OTHER_AGENTS) {
-			this._register(vscode.lm.registerTool<object>(entry.name, this._toolFor(entry)));
+			this._register(_options.registry.register(entry.name, this._toolFor(entry)));
 		}
 	}
 

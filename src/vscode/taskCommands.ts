@@ -3,7 +3,8 @@ import { isFinalStatus, TaskInfo, TaskService } from '../background/types';
 import { Logger } from '../common/logger';
 import { TaskOutputTerminals } from './taskOutputTerminal';
 import { describeTask, shortenCommand } from './taskPresentation';
-import { TASKS_VIEW_ID } from './tasksTree';
+import { TASKS_VIEW_ID } from './viewIds';
+import type { CommandHandler, Registrar } from './deferred';
 
 const RECENT_KEY = 'meanwhile.recentCommands';
 const MAX_RECENT = 20;
@@ -42,8 +43,9 @@ export class TaskCommands implements vscode.Disposable {
 		private readonly _logger: Logger,
 		/** The conversation the chat shows: a task the user starts belongs to it, and its notice goes there. */
 		private readonly _shownConversation: () => string | undefined,
+		commands: Registrar<CommandHandler>,
 	) {
-		const register = (id: string, handler: (...args: unknown[]) => unknown) => this._disposables.push(vscode.commands.registerCommand(id, handler));
+		const register = (id: string, handler: CommandHandler) => this._disposables.push(commands.register(id, handler));
 		register('meanwhile.runInBackground', (command) => this.runInBackground(command));
 		register('meanwhile.cancelTask', (task) => this.cancel(task));
 		register('meanwhile.showTaskOutput', (task) => this.showOutput(task));

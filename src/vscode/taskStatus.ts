@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import { isFinalStatus, TaskService } from '../background/types';
 import { Disposable } from '../common/lifecycle';
-import { TaskElement, TASKS_VIEW_ID } from './tasksTree';
+import type { TaskElement } from './tasksTree';
+import { TASKS_VIEW_ID } from './viewIds';
 
 /**
  * The running count where the user looks: the view's badge and a status-bar item that opens the view;

@@ -3,8 +3,6 @@ import { Disposable } from '../common/lifecycle';
 import { TaskInfo, TaskService, TaskStatus } from '../background/types';
 import { describeLeftovers, describeTask, exitDescription, formatBytes, formatDuration, shortenCommand } from './taskPresentation';
 
-export const TASKS_VIEW_ID = 'meanwhile.tasks';
-
 /** A row of the tree: the task id (elements stay stable while the task's snapshot changes). */
 export type TaskElement = string;
 

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import type { MeanwhileExports } from '../../src/extension';
 import { CONTRACT_COMMANDS, EXTRA_COMMANDS } from './contract';
 
 interface CommandContribution {
@@ -8,8 +9,8 @@ interface CommandContribution {
 	readonly category?: string;
 }
 
-function extension(): vscode.Extension<unknown> {
-	const found = vscode.extensions.getExtension('meanwhile.meanwhile');
+function extension(): vscode.Extension<MeanwhileExports> {
+	const found = vscode.extensions.getExtension<MeanwhileExports>('meanwhile.meanwhile');
 	assert.ok(found, 'the extension meanwhile.meanwhile is installed');
 	return found;
 }
@@ -65,8 +66,8 @@ describe('activation', () => {
 	it('resolves the two views when they are opened', async () => {
 		await vscode.commands.executeCommand('meanwhile.chat.focus');
 		await vscode.commands.executeCommand('meanwhile.tasks.focus');
-		const api = extension().exports as { whenChatReady(): Promise<void> } | undefined;
-		assert.ok(api && typeof api.whenChatReady === 'function', 'the extension exposes whenChatReady');
+		const api = await extension().exports.ready();
+		assert.ok(typeof api.whenChatReady === 'function', 'the extension exposes whenChatReady');
 		await api.whenChatReady();
 	});
 });

@@ -1,11 +1,11 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { MeanwhileApi } from '../../src/extension';
+import type { MeanwhileApi, MeanwhileExports } from '../../src/extension';
 
 export async function api(): Promise<MeanwhileApi> {
-	const extension = vscode.extensions.getExtension<MeanwhileApi>('meanwhile.meanwhile');
+	const extension = vscode.extensions.getExtension<MeanwhileExports>('meanwhile.meanwhile');
 	assert.ok(extension, 'the extension is installed');
-	return extension.activate();
+	return (await extension.activate()).ready();
 }
 
 export function workspaceFolder(): string {

@@ -63,6 +63,8 @@ describe('package: npm run package makes a .vsix that installs and runs', functi
 			'extension/LICENSE.txt',
 			'extension/BENCHMARKS.md',
 			'extension/dist/extension.js',
+			// Loaded right after activation (src/extension.ts).
+			'extension/dist/core.js',
 			'extension/dist/webview.js',
 			'extension/dist/webview.css',
 			'extension/dist/supervisor.js',
@@ -70,6 +72,7 @@ describe('package: npm run package makes a .vsix that installs and runs', functi
 			'extension/dist/anthropic-sdk.js',
 			'extension/dist/web-tree-sitter.js',
 			'extension/dist/sh-syntax.js',
+			'extension/dist/re2js.js',
 			'extension/dist/web-tree-sitter.wasm',
 			'extension/dist/tree-sitter-bash.wasm',
 			'extension/dist/sh-syntax.wasm',
