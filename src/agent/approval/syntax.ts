@@ -41,6 +41,12 @@ export function descendants(node: SyntaxNode, test: (node: SyntaxNode) => boolea
 	return found;
 }
 
+/**
+ * Reserved words: bash never runs them as a program, so tree-sitter-bash giving one as a command's name
+ * means it read the line otherwise than bash (`time` is handled where it is a keyword).
+ */
+export const reservedWords: ReadonlySet<string> = new Set(['!', '{', '}', '[[', ']]', 'if', 'then', 'elif', 'else', 'fi', 'case', 'esac', 'for', 'select', 'while', 'until', 'do', 'done', 'in', 'function', 'coproc']);
+
 /** Node types of test and arithmetic expressions, whose operands are words. */
 export const expressionTypes = new Set(['binary_expression', 'unary_expression', 'parenthesized_expression', 'ternary_expression', 'postfix_expression']);
 
