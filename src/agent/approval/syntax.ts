@@ -241,14 +241,20 @@ const wordEnd = /^[ \t\n;&|()<>]?$/;
  */
 export function skippedText(root: SyntaxNode, source: string): { readonly start: number; readonly end: number }[] {
 	const covered = new Uint8Array(source.length);
-	const pending = [root];
-	while (pending.length > 0) {
-		const node = pending.pop() as SyntaxNode;
-		if (node.childCount === 0 || textNodes.has(node.type)) {
-			covered.fill(1, node.startIndex, node.endIndex);
-		} else {
-			pending.push(...node.children);
+	// A cursor visits every node without making an object of each (a long line has a hundred thousand).
+	const cursor = root.walk();
+	try {
+		let walking = true;
+		while (walking) {
+			if (textNodes.has(cursor.nodeType) || !cursor.gotoFirstChild()) {
+				covered.fill(1, cursor.startIndex, cursor.endIndex);
+				while (walking && !cursor.gotoNextSibling()) {
+					walking = cursor.gotoParent();
+				}
+			}
 		}
+	} finally {
+		cursor.delete();
 	}
 	const runs: { start: number; end: number }[] = [];
 	for (let index = 0; index < source.length; index++) {
