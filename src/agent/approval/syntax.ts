@@ -87,17 +87,18 @@ export function hasHiddenExpansion(text: string, quoted: boolean): boolean {
 
 /** Without its escaped characters (each becomes NUL), so that what remains is what bash sees unescaped. */
 export function withoutEscapes(text: string): string {
-	return text.replace(/\\[\s\S]/g, '\0');
+	// Most words hold no backslash: they are returned as they are (these run for every word of a line).
+	return text.includes('\\') ? text.replace(/\\[\s\S]/g, '\0') : text;
 }
 
 /** An unquoted word's value: each backslash escapes the next character; an escaped newline disappears. */
 function unescapeUnquoted(text: string): string {
-	return text.replace(/\\([\s\S])/g, (_match, character: string) => (character === '\n' ? '' : character));
+	return text.includes('\\') ? text.replace(/\\([\s\S])/g, (_match, character: string) => (character === '\n' ? '' : character)) : text;
 }
 
 /** The value of the inside of double quotes, where a backslash escapes only `$`, `` ` ``, `"`, `\` and newline. */
 function unescapeDoubleQuoted(text: string): string {
-	return text.replace(/\\([$`"\\\n])/g, (_match, character: string) => (character === '\n' ? '' : character));
+	return text.includes('\\') ? text.replace(/\\([$`"\\\n])/g, (_match, character: string) => (character === '\n' ? '' : character)) : text;
 }
 
 const ansiCEscapes: Readonly<Record<string, string>> = { a: '\x07', b: '\b', e: '\x1b', E: '\x1b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v', '\\': '\\', "'": "'", '"': '"', '?': '?' };
