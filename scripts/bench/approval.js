@@ -8,9 +8,14 @@
  * - `steady`: decisions per second over typical lines once warm, beside parsing alone (both parsers, no
  *   analysis) as the baseline;
  * - `long`: lines of 60,000 characters of several shapes, each decided once; the slowest is reported,
- *   beside parsing that line alone.
+ *   beside parsing that line alone;
+ * - `memory`: the process's RSS once warm and over 10,000 decisions (one Go instance of mvdan/sh serves
+ *   them all: its memory, and ours, must level off).
  */
 const { reportResult } = require('./util');
+
+/** Decisions of the `memory` case: a leak of a kilobyte per decision shows as several MiB. */
+const memoryDecisions = 10_000;
 
 /** The user's rules of the issue that hardened approvals: typical of a real setup. */
 const policy = {
@@ -80,6 +85,20 @@ async function main() {
 		const decisionsPerSecond = await measure((line) => approval.evaluateCommand(line, policy, parser));
 		const parsesPerSecond = await measure((line) => Promise.all([parser.statements(line), parser.tree(line, () => undefined)]));
 		reportResult({ decisionsPerSecond, parsesPerSecond });
+		return;
+	}
+	if (name === 'memory') {
+		// Each line made different by a leading `: N;`, so that nothing keyed by the text could hide growth.
+		const mib = () => process.memoryUsage().rss / 1048576;
+		const rssStartMiB = mib();
+		const samplesMiB = [];
+		for (let count = 1; count <= memoryDecisions; count++) {
+			await approval.evaluateCommand(`: ${count}; ${typicalLines[count % typicalLines.length]}`, policy, parser);
+			if (count % (memoryDecisions / 5) === 0) {
+				samplesMiB.push(mib());
+			}
+		}
+		reportResult({ decisions: memoryDecisions, rssStartMiB, samplesMiB });
 		return;
 	}
 	if (name === 'long') {

@@ -100,7 +100,10 @@ function analyzeTree(line: string, root: SyntaxNode, parseMore: (text: string) =
 		}
 		dashes.set(command.id, [...(dashes.get(command.id) ?? []), start]);
 	}
-	checkHeredocs(root);
+	// A here-document needs a `<<`: without one the walk of the whole tree is spared.
+	if (line.includes('<<')) {
+		checkHeredocs(root);
+	}
 	const statements = namedChildren(root);
 	const bytes = byteTable(line);
 	const starts = statements.map((statement) => bytes[statement.startIndex]);

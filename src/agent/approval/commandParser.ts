@@ -3,18 +3,18 @@
  * - tree-sitter-bash (run by `web-tree-sitter`), whose syntax tree analyze.ts checks and walker.ts walks
  *   to find what the line runs;
  * - mvdan/sh (the `sh-syntax` package), a second, independent judge (see confirm.ts): a line it rejects
- *   is unparseable, and what tree-sitter-bash found must read alike to it. Its JavaScript API hands over
+ *   is unparseable, and what tree-sitter-bash found must read alike to it. Its Go program hands over
  *   only the top-level statements and their redirections, which is why it cannot do the splitting itself.
+ *   One Go instance is kept and reused (mvdanSh.ts).
  *
  * The packages find their wasm next to their own code, which breaks once esbuild has bundled them into
  * dist/extension.js: the build copies the three files to dist/ and the extension names that folder.
  */
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import type { File as ShFile, ParseError as ShParseError } from 'sh-syntax';
 import type { Language, Node, Parser, Tree } from 'web-tree-sitter';
 import { errorMessage } from '../../common/errors';
-import { isRecord } from '../../common/guards';
+import { loadMvdanSh, type MvdanSh, type MvdanShParse } from './mvdanSh';
 
 export type SyntaxNode = Node;
 
@@ -60,48 +60,9 @@ export class ShellParseError extends Error {
 	}
 }
 
-type Processor = (text: string, options: { readonly keepComments: boolean; readonly variant: number }) => Promise<ShFile>;
-
-/** The part of the WebAssembly API used here (the project's `lib` has no WebAssembly types). */
-interface WebAssemblyApi {
-	compile(bytes: Uint8Array): Promise<object>;
-	instantiate(module: object, imports: object): Promise<object>;
-}
-
-const webAssembly = (globalThis as unknown as { readonly WebAssembly: WebAssemblyApi }).WebAssembly;
-
-interface ShSyntaxModule {
-	/** A `getWasm` taking the imports instantiates the module itself, so it can reuse a compiled one. */
-	readonly getProcessor: (getWasm: (imports: object) => Promise<object>) => Processor;
-	readonly LangVariant: { readonly LangBash: number };
-}
-
 type TreeSitterModule = typeof import('web-tree-sitter');
 
-let shSyntax: ShSyntaxModule | undefined;
 let treeSitter: TreeSitterModule | undefined;
-
-/**
- * The package's Go runtime (vendors/wasm_exec.cjs) copies `require` and `fs` onto the global object when
- * it loads. This code runs in the extension host, whose global other extensions share, so take them back
- * off when they were not there before. Only `Go` must stay: the processor looks it up on every parse.
- */
-function loadShSyntax(): ShSyntaxModule {
-	if (!shSyntax) {
-		const global = globalThis as Record<string, unknown>;
-		const hadRequire = Object.prototype.hasOwnProperty.call(global, 'require');
-		const hadFs = Object.prototype.hasOwnProperty.call(global, 'fs');
-		// A plain require: esbuild bundles it, and it loads on first use rather than with the extension.
-		shSyntax = require('sh-syntax') as ShSyntaxModule;
-		if (!hadRequire) {
-			delete global.require;
-		}
-		if (!hadFs) {
-			delete global.fs;
-		}
-	}
-	return shSyntax;
-}
 
 function loadTreeSitter(): TreeSitterModule {
 	treeSitter ??= require('web-tree-sitter') as TreeSitterModule;
@@ -156,12 +117,8 @@ function errorText(error: unknown): string {
 	return errorMessage(error).split('\n')[0];
 }
 
-function isShParseError(error: unknown): error is ShParseError {
-	return error instanceof Error && isRecord(error) && typeof error.Text === 'string';
-}
-
 interface Loaded {
-	readonly processor: Processor;
+	readonly mvdanSh: MvdanSh;
 	readonly parser: Parser;
 }
 
@@ -171,14 +128,13 @@ export function createCommandParser(options: CommandParserOptions = {}): Command
 	const load = (): Promise<Loaded> => {
 		loading ??= (async () => {
 			const [shBytes, bashBytes] = await Promise.all([fs.readFile(wasmPath(options, 'shSyntax')), fs.readFile(wasmPath(options, 'bash')), loadRuntime(wasmPath(options, 'runtime'))]);
-			// Compiled once; each parse only instantiates it (the package runs a fresh Go instance per call).
-			const compiled = await webAssembly.compile(shBytes);
-			const processor = loadShSyntax().getProcessor((imports) => webAssembly.instantiate(compiled, imports));
+			const mvdanSh = await loadMvdanSh(shBytes);
 			const { Language: LanguageClass, Parser: ParserClass } = loadTreeSitter();
 			const bash: Language = await LanguageClass.load(bashBytes);
+			// One parser for every line: each parse makes a tree, deleted once read (see `tree`).
 			const parser = new ParserClass();
 			parser.setLanguage(bash);
-			return { processor, parser };
+			return { mvdanSh, parser };
 		})();
 		// A failed load (missing file) is not kept: the next parse tries again.
 		loading.catch(() => {
@@ -197,15 +153,18 @@ export function createCommandParser(options: CommandParserOptions = {}): Command
 
 	return {
 		async statements(text: string): Promise<readonly ShellStatement[]> {
-			const { processor } = await loaded();
-			let file: ShFile;
+			const { mvdanSh } = await loaded();
+			// From here on all is synchronous: one Go instance serves every line, one parse at a time.
+			let parsed: MvdanShParse;
 			try {
-				file = await processor(text, { keepComments: false, variant: loadShSyntax().LangVariant.LangBash });
+				parsed = mvdanSh.parse(text);
 			} catch (error) {
-				const message = isShParseError(error) && error.Pos ? `${error.Text} (line ${error.Pos.Line}, column ${error.Pos.Col})` : errorText(error);
-				throw new ShellParseError(message);
+				throw new ShellParseError(`mvdan/sh failed (${errorText(error)})`);
 			}
-			return file.Stmts.map((statement) => ({
+			if (!parsed.ok) {
+				throw new ShellParseError(parsed.reason);
+			}
+			return parsed.file.Stmts.map((statement) => ({
 				start: statement.Pos.Offset,
 				end: statement.End.Offset,
 				redirects: statement.Redirs.map((redirect) => ({ operator: redirect.Op, start: redirect.Word.Pos.Offset, end: redirect.Word.End.Offset })),

@@ -11,9 +11,12 @@
  * - an operand of `[[ … ]]`, as `[[ x == WORD ]]` (or `=~` for a regular expression): the test must end
  *   right after it.
  * Any difference means the line may run something other than what the analysis found: it asks.
+ *
+ * Pieces that cannot read otherwise are not sent (see {@link isCertain}): most words of most lines are
+ * plain, and each piece sent costs mvdan/sh a statement of its own.
  */
 import type { CommandParser, ShellStatement } from './commandParser';
-import { byteTable, shorten } from './syntax';
+import { byteTable, reservedWords, shorten } from './syntax';
 
 /** A piece of a line as tree-sitter-bash read it, for mvdan/sh to read alike. */
 export type Probe =
@@ -24,16 +27,42 @@ export type Probe =
 	/** An operand of `[[ … ]]`: a pattern, or the regular expression right of `=~`. */
 	| { readonly kind: 'pattern' | 'regex'; readonly text: string };
 
-/** Pieces per parse: mvdan/sh's wasm runs out of memory on texts of some thousands of statements. */
+/**
+ * Pieces per parse: mvdan/sh answers with about 700 bytes of JSON per statement, and its Go heap works
+ * hardest on big answers (10,000 pieces take twice as long in one parse as in batches of 500).
+ */
 const probesPerParse = 500;
 
 const prefixes = { list: '', word: ': > ', pattern: '[[ x == ', regex: '[[ x =~ ' } as const;
 const suffixes = { list: '', word: '', pattern: ' ]]', regex: ' ]]' } as const;
 
+/**
+ * Characters that neither quote, expand, end a word, start a comment nor make a glob or a brace expansion
+ * (ASCII only): a run of them is one plain word to bash and to both parsers.
+ */
+const plainWord = /^[A-Za-z0-9_./:,+%@=-]+$/;
+
+/**
+ * Whether mvdan/sh cannot read `probe` otherwise than tree-sitter-bash did, so that confirming it would
+ * only cost time: a word of plain characters is one word; a list that is plain words separated by single
+ * spaces, none of them reserved, is one simple command starting where the list does.
+ */
+export function isCertain(probe: Probe): boolean {
+	if (probe.kind === 'word') {
+		return plainWord.test(probe.text);
+	}
+	if (probe.kind !== 'list' || probe.starts.length !== 1 || probe.starts[0] !== 0) {
+		return false;
+	}
+	const words = probe.text.split(' ');
+	return words.every((word) => plainWord.test(word) && !reservedWords.has(word) && word !== 'time');
+}
+
 /** What mvdan/sh reads otherwise than tree-sitter-bash, described for the reason shown; undefined when all agree. */
 export async function confirm(probes: readonly Probe[], parser: CommandParser): Promise<string | undefined> {
-	for (let first = 0; first < probes.length; first += probesPerParse) {
-		const difference = await confirmBatch(probes.slice(first, first + probesPerParse), parser);
+	const uncertain = probes.filter((probe) => !isCertain(probe));
+	for (let first = 0; first < uncertain.length; first += probesPerParse) {
+		const difference = await confirmBatch(uncertain.slice(first, first + probesPerParse), parser);
 		if (difference !== undefined) {
 			return difference;
 		}

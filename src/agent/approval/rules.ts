@@ -24,8 +24,12 @@ const validFlags = /^[dgimsuvy]*$/;
 const cache = new Map<string, CompiledRule>();
 const cacheLimit = 500;
 
+/** Whitespace that normalizing changes: any but a single space between two other characters. */
+const unnormalized = /^\s|\s$|\s\s|[^\S ]/;
+
 export function normalizeWhitespace(text: string): string {
-	return text.trim().replace(/\s+/g, ' ');
+	// Most texts are normal already, and each is compared with every rule: spare them the copy.
+	return unnormalized.test(text) ? text.trim().replace(/\s+/g, ' ') : text;
 }
 
 function compile(rule: string): CompiledRule {

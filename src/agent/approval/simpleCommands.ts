@@ -15,7 +15,7 @@ import type { ProgramRegistry } from './programs/registry';
 import { assignmentAsks } from './programs/variables';
 import { judgeRedirects } from './fileAccess';
 import { redirectParts, type ExpandedNode, type FileRedirect } from './redirects';
-import { descendants, expressionTypes, fieldChildren, isPattern, namedChildren, shorten, staticValue, UnsupportedSyntaxError } from './syntax';
+import { descendants, expressionTypes, fieldChildren, isPattern, namedChildren, reservedWords, shorten, staticValue, UnsupportedSyntaxError } from './syntax';
 import { assignmentValue, fixedValue, joinAdjacent, operand, patternOf, pieceOf, unquotedWord, wordOf, wordValue, type Word, type WordPiece } from './words';
 
 /** What the simple commands need of the walk of statements. */
@@ -38,12 +38,6 @@ interface SimpleCommand {
 	readonly redirects: readonly string[];
 	readonly elements: readonly string[];
 }
-
-/**
- * Reserved words: bash never runs them as a program, so tree-sitter-bash giving one as a command's name
- * means it read the line otherwise than bash (`time` is handled where it is a keyword).
- */
-const reservedWords = new Set(['!', '{', '}', '[[', ']]', 'if', 'then', 'elif', 'else', 'fi', 'case', 'esac', 'for', 'select', 'while', 'until', 'do', 'done', 'in', 'function', 'coproc']);
 
 export class SimpleCommands {
 	/**

@@ -41,6 +41,12 @@ export function descendants(node: SyntaxNode, test: (node: SyntaxNode) => boolea
 	return found;
 }
 
+/**
+ * Reserved words: bash never runs them as a program, so tree-sitter-bash giving one as a command's name
+ * means it read the line otherwise than bash (`time` is handled where it is a keyword).
+ */
+export const reservedWords: ReadonlySet<string> = new Set(['!', '{', '}', '[[', ']]', 'if', 'then', 'elif', 'else', 'fi', 'case', 'esac', 'for', 'select', 'while', 'until', 'do', 'done', 'in', 'function', 'coproc']);
+
 /** Node types of test and arithmetic expressions, whose operands are words. */
 export const expressionTypes = new Set(['binary_expression', 'unary_expression', 'parenthesized_expression', 'ternary_expression', 'postfix_expression']);
 
@@ -81,17 +87,18 @@ export function hasHiddenExpansion(text: string, quoted: boolean): boolean {
 
 /** Without its escaped characters (each becomes NUL), so that what remains is what bash sees unescaped. */
 export function withoutEscapes(text: string): string {
-	return text.replace(/\\[\s\S]/g, '\0');
+	// Most words hold no backslash: they are returned as they are (these run for every word of a line).
+	return text.includes('\\') ? text.replace(/\\[\s\S]/g, '\0') : text;
 }
 
 /** An unquoted word's value: each backslash escapes the next character; an escaped newline disappears. */
 function unescapeUnquoted(text: string): string {
-	return text.replace(/\\([\s\S])/g, (_match, character: string) => (character === '\n' ? '' : character));
+	return text.includes('\\') ? text.replace(/\\([\s\S])/g, (_match, character: string) => (character === '\n' ? '' : character)) : text;
 }
 
 /** The value of the inside of double quotes, where a backslash escapes only `$`, `` ` ``, `"`, `\` and newline. */
 function unescapeDoubleQuoted(text: string): string {
-	return text.replace(/\\([$`"\\\n])/g, (_match, character: string) => (character === '\n' ? '' : character));
+	return text.includes('\\') ? text.replace(/\\([$`"\\\n])/g, (_match, character: string) => (character === '\n' ? '' : character)) : text;
 }
 
 const ansiCEscapes: Readonly<Record<string, string>> = { a: '\x07', b: '\b', e: '\x1b', E: '\x1b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v', '\\': '\\', "'": "'", '"': '"', '?': '?' };
@@ -235,14 +242,20 @@ const wordEnd = /^[ \t\n;&|()<>]?$/;
  */
 export function skippedText(root: SyntaxNode, source: string): { readonly start: number; readonly end: number }[] {
 	const covered = new Uint8Array(source.length);
-	const pending = [root];
-	while (pending.length > 0) {
-		const node = pending.pop() as SyntaxNode;
-		if (node.childCount === 0 || textNodes.has(node.type)) {
-			covered.fill(1, node.startIndex, node.endIndex);
-		} else {
-			pending.push(...node.children);
+	// A cursor visits every node without making an object of each (a long line has a hundred thousand).
+	const cursor = root.walk();
+	try {
+		let walking = true;
+		while (walking) {
+			if (textNodes.has(cursor.nodeType) || !cursor.gotoFirstChild()) {
+				covered.fill(1, cursor.startIndex, cursor.endIndex);
+				while (walking && !cursor.gotoNextSibling()) {
+					walking = cursor.gotoParent();
+				}
+			}
 		}
+	} finally {
+		cursor.delete();
 	}
 	const runs: { start: number; end: number }[] = [];
 	for (let index = 0; index < source.length; index++) {
