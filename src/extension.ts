@@ -11,6 +11,7 @@ import { ChatCommands } from './vscode/chatCommands';
 import { ChatRouter } from './vscode/chatRouter';
 import { CHAT_VIEW_ID, ChatViewProvider } from './vscode/chatViewProvider';
 import { LanguageModelTools } from './vscode/languageModelTools';
+import { McpServerHost } from './vscode/mcpServerHost';
 import { OutputChannelLogger } from './vscode/logger';
 import { readBackgroundSettings } from './vscode/settings';
 import { TaskCommands } from './vscode/taskCommands';
@@ -28,6 +29,8 @@ export interface MeanwhileApi {
 	readonly tasks: TaskManager;
 	/** The conversation in the chat. */
 	readonly chat: ChatRouter;
+	/** The MCP server for agents in the terminal (`meanwhile.mcpServer.enabled`). */
+	readonly mcpServer: McpServerHost;
 }
 
 /** How long after activation the approval parsers warm up: after the window's own start-up work. */
@@ -116,6 +119,17 @@ export function activate(context: vscode.ExtensionContext): MeanwhileApi {
 	subscriptions.push(new ChatCommands(chat, chatView));
 	// The background tools for every other agent in the window.
 	subscriptions.push(new LanguageModelTools({ tasks, files, approvals, logger, cwd: () => workspaceRoots()[0] }));
+	// …and for agents in the terminal, over MCP, while meanwhile.mcpServer.enabled is on (the SDK loads only then).
+	const mcpServer = new McpServerHost({
+		tasks,
+		files,
+		approvals,
+		logger,
+		environment: context.environmentVariableCollection,
+		cwd: () => workspaceRoots()[0],
+		version: String((context.extension.packageJSON as { version?: unknown }).version ?? '0.0.0'),
+	});
+	subscriptions.push(mcpServer);
 	subscriptions.push(
 		new TaskNotifications(
 			tasks,
@@ -132,6 +146,7 @@ export function activate(context: vscode.ExtensionContext): MeanwhileApi {
 		whenChatReady: () => (chatView.isReady ? Promise.resolve() : once(chatView.onDidBecomeReady)),
 		tasks,
 		chat,
+		mcpServer,
 	};
 }
 
