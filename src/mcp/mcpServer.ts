@@ -51,7 +51,14 @@ export class BackgroundToolsMcpServer {
 	private _port = 0;
 
 	private constructor(private readonly _options: McpServerOptions) {
-		this._http = http.createServer((request, response) => void this._handle(request, response));
+		this._http = http.createServer((request, response) => {
+			this._handle(request, response).catch((error: unknown) => {
+				this._options.logger.warn(`An MCP request could not be handled: ${errorMessage(error)}`);
+				if (!response.headersSent) {
+					reply(response, 500, 'Internal error.', {}, -32603);
+				}
+			});
+		});
 	}
 
 	get port(): number {
