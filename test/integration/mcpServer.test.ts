@@ -23,6 +23,23 @@ async function terminalEnvironment(): Promise<Readonly<Record<string, string | u
 	return mcpServer.terminalEnvironment();
 }
 
+/** Turns the server on and connects the official client to it as a terminal agent would: with the address and token terminals get. */
+export async function connectToMcpServer(clientName: string): Promise<Client> {
+	const { mcpServer } = await api();
+	await setEnabled(true);
+	await eventually(() => mcpServer.url, 'the server started');
+	const { MEANWHILE_MCP_URL: url, MEANWHILE_MCP_TOKEN: token } = await terminalEnvironment();
+	assert.ok(url && token, 'terminals get MEANWHILE_MCP_URL and MEANWHILE_MCP_TOKEN');
+	const client = new Client({ name: clientName, version: '1.0.0' });
+	await client.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: { Authorization: `Bearer ${token}` } } }));
+	return client;
+}
+
+export async function turnMcpServerOff(): Promise<void> {
+	await setEnabled(undefined);
+	await (await api()).mcpServer.whenSettled();
+}
+
 describe('the MCP server in the extension host', () => {
 	const clients: Client[] = [];
 
@@ -36,7 +53,7 @@ describe('the MCP server in the extension host', () => {
 	});
 
 	after(async () => {
-		await setEnabled(undefined);
+		await turnMcpServerOff();
 		await setApproval('ask', [], []);
 	});
 
@@ -81,13 +98,8 @@ describe('the MCP server in the extension host', () => {
 	});
 
 	it('applies the approval rules to its callers: a deny rule refuses with the reason', async () => {
-		const { mcpServer, tasks } = await api();
-		await setEnabled(true);
-		await eventually(() => mcpServer.url, 'the server started');
-		const { MEANWHILE_MCP_URL: url, MEANWHILE_MCP_TOKEN: token } = await terminalEnvironment();
-		assert.ok(url && token);
-		const client = new Client({ name: 'codex', version: '1.0.0' });
-		await client.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: { Authorization: `Bearer ${token}` } } }));
+		const { tasks } = await api();
+		const client = await connectToMcpServer('codex');
 		clients.push(client);
 		const marker = uniqueMarker();
 		await setApproval('auto', ['/.*/'], ['touch']);
