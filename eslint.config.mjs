@@ -52,6 +52,12 @@ export default tseslint.config(
 		},
 	},
 	{
+		files: ['src/mcp/**/*.ts'],
+		rules: {
+			'no-restricted-imports': ['error', { paths: [noVscode], patterns: [{ group: ['**/vscode/**'], message: 'the MCP server runs in plain Node: the vscode adapters give it what it needs.' }] }],
+		},
+	},
+	{
 		files: ['media/**/*.ts'],
 		rules: {
 			'no-restricted-imports': ['error', { paths: [noVscode], patterns: [{ regex: '^\\.\\./(?!src/shared/)', message: 'media imports only src/shared.' }] }],

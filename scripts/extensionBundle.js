@@ -5,8 +5,9 @@
  * Shared by esbuild.mjs and the benchmark (scripts/bench/build.js), so both build the same thing.
  *
  * - Packages loaded on first use are bundled on their own next to it: the Anthropic SDK (first request
- *   to the model) and the shell parsers (first command to approve). Parsing and compiling them was most
- *   of the time `require` of the extension took; showing the views needs none of them. The sources load
+ *   to the model), the shell parsers (first command to approve), re2js (first pattern) and the MCP SDK
+ *   (the MCP server turned on). Parsing and compiling them was most of the time `require` of the
+ *   extension took; showing the views needs none of them. The sources load
  *   them with a plain `require()` inside the function that first needs them; the plugin makes that
  *   `require()` point at the separate bundle.
  * - Activation itself is a small bundle (src/extension.ts): it registers the views, commands and tools
@@ -19,13 +20,25 @@
  */
 const path = require('node:path');
 
-/** Package → file name of its bundle in dist/. */
-const lazyPackages = {
-	'@anthropic-ai/sdk': 'anthropic-sdk.js',
-	'web-tree-sitter': 'web-tree-sitter.js',
-	'sh-syntax': 'sh-syntax.js',
-	re2js: 're2js.js',
+/**
+ * File name of a bundle in dist/ → the modules it holds. A bundle of several modules exports all their
+ * members together (they share the package's code, bundled once), whichever of them is required.
+ */
+const lazyBundles = {
+	'anthropic-sdk.js': ['@anthropic-ai/sdk'],
+	'web-tree-sitter.js': ['web-tree-sitter'],
+	'sh-syntax.js': ['sh-syntax'],
+	// Patterns from the model and the user (src/common/linePattern.ts), with the first one compiled.
+	're2js.js': ['re2js'],
+	// The MCP server (src/mcp), when meanwhile.mcpServer.enabled turns it on.
+	'mcp-sdk.js': ['@modelcontextprotocol/sdk/server/mcp.js', '@modelcontextprotocol/sdk/server/streamableHttp.js', '@modelcontextprotocol/sdk/types.js'],
 };
+
+/** Module → file name of its bundle in dist/. */
+const lazyPackages = Object.fromEntries(Object.entries(lazyBundles).flatMap(([file, modules]) => modules.map((name) => [name, file])));
+
+/** The lazy bundles' file names in dist/. */
+const lazyBundleFiles = Object.keys(lazyBundles);
 
 /** @param {string} text */
 function escapeRegExp(text) {
@@ -48,7 +61,7 @@ function extensionBundlePlugins() {
 			name: 'lazy-packages',
 			setup(build) {
 				build.onResolve({ filter: lazyFilter }, (args) => {
-					const file = lazyPackages[/** @type {keyof typeof lazyPackages} */ (args.path)];
+					const file = lazyPackages[args.path];
 					// Any other kind of import would load the package with the extension.
 					if (args.kind !== 'require-call') {
 						return { errors: [{ text: `${args.path} is loaded on first use from dist/${file}: import it with \`import type\` and load it with require() where it is first needed (scripts/extensionBundle.js)` }] };
@@ -82,17 +95,25 @@ function extensionBundlePlugins() {
 }
 
 /**
- * One build per lazy package, into `outdir`: a CommonJS module whose exports are the package's, as a
- * `require()` of the package would return them.
+ * One build per lazy bundle, into `outdir`: a CommonJS module whose exports are the package's, as a
+ * `require()` of the package would return them (of all its modules, for a bundle of several).
  * @param {string} root the project folder (where node_modules is)
  * @param {string} outdir
  * @param {import('esbuild').BuildOptions} common
  * @returns {import('esbuild').BuildOptions[]}
  */
 function lazyPackageBuilds(root, outdir, common) {
-	return Object.entries(lazyPackages).map(([name, file]) => ({
+	return Object.entries(lazyBundles).map(([file, modules]) => ({
 		...common,
-		stdin: { contents: `module.exports = require(${JSON.stringify(name)});`, resolveDir: root, sourcefile: `${file}-entry.js`, loader: 'js' },
+		stdin: {
+			contents:
+				modules.length === 1
+					? `module.exports = require(${JSON.stringify(modules[0])});`
+					: `module.exports = Object.assign({}, ${modules.map((name) => `require(${JSON.stringify(name)})`).join(', ')});`,
+			resolveDir: root,
+			sourcefile: `${file}-entry.js`,
+			loader: 'js',
+		},
 		outfile: path.join(outdir, file),
 		platform: 'node',
 		format: 'cjs',
@@ -118,4 +139,4 @@ function extensionBuilds(root, outdir, common) {
 	];
 }
 
-module.exports = { core, lazyPackages, extensionBundlePlugins, lazyPackageBuilds, extensionBuilds };
+module.exports = { core, lazyPackages, lazyBundleFiles, extensionBundlePlugins, lazyPackageBuilds, extensionBuilds };

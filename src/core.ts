@@ -12,6 +12,7 @@ import { ChatRouter } from './vscode/chatRouter';
 import { ChatViewProvider } from './vscode/chatViewProvider';
 import type { CommandHandler, DeferredTree, DeferredWebviewView, Registrar } from './vscode/deferred';
 import { LanguageModelTools } from './vscode/languageModelTools';
+import { McpServerHost } from './vscode/mcpServerHost';
 import { OutputChannelLogger } from './vscode/logger';
 import { readBackgroundSettings } from './vscode/settings';
 import { TaskCommands } from './vscode/taskCommands';
@@ -29,6 +30,8 @@ export interface MeanwhileApi {
 	readonly tasks: TaskManager;
 	/** The conversation in the chat. */
 	readonly chat: ChatRouter;
+	/** The MCP server for agents in the terminal (`meanwhile.mcpServer.enabled`). */
+	readonly mcpServer: McpServerHost;
 }
 
 /** How long after activation the approval parsers warm up: after the window's own start-up work. */
@@ -134,6 +137,17 @@ export function startCore(context: vscode.ExtensionContext, shell: ActivationShe
 	subscriptions.push(new ChatCommands(chat, chatView, shell.commands));
 	// The background tools for every other agent in the window.
 	subscriptions.push(new LanguageModelTools({ tasks, files, approvals, logger, cwd: () => workspaceRoots()[0], registry: shell.tools }));
+	// …and for agents in the terminal, over MCP, while meanwhile.mcpServer.enabled is on (the SDK loads only then).
+	const mcpServer = new McpServerHost({
+		tasks,
+		files,
+		approvals,
+		logger,
+		environment: context.environmentVariableCollection,
+		cwd: () => workspaceRoots()[0],
+		version: String((context.extension.packageJSON as { version?: unknown }).version ?? '0.0.0'),
+	});
+	subscriptions.push(mcpServer);
 	subscriptions.push(
 		new TaskNotifications(
 			tasks,
@@ -151,6 +165,7 @@ export function startCore(context: vscode.ExtensionContext, shell: ActivationShe
 			whenChatReady: () => (chatView.isReady ? Promise.resolve() : once(chatView.onDidBecomeReady)),
 			tasks,
 			chat,
+			mcpServer,
 		},
 		deactivate: () => chat.saveNow(),
 	};

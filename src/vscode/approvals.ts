@@ -24,6 +24,8 @@ interface PendingApproval {
 	readonly command: string;
 	readonly evaluation: CommandEvaluation;
 	readonly resolve: (result: ApprovalResult) => void;
+	/** Set when an agent outside the editor asks (the MCP server): a notification asks, never a card. */
+	readonly caller?: string;
 }
 
 export const UNTRUSTED_COMMAND_REASON =
@@ -51,11 +53,23 @@ export class ApprovalService extends Disposable {
 		private readonly _logger: Logger,
 	) {
 		super();
-		this._register({ dispose: () => this.cancelAll('the window closed before the user answered') });
+		this._register({ dispose: () => this.cancelAll('the window closed before the user answered', true) });
 	}
 
 	/** The agent's approval hook. */
-	readonly approve = async (toolName: string, command: string, toolUseId?: string, signal?: AbortSignal): Promise<ApprovalResult> => {
+	readonly approve = (toolName: string, command: string, toolUseId?: string, signal?: AbortSignal): Promise<ApprovalResult> =>
+		this._approve(toolName, command, toolUseId ?? `approval-${randomUUID()}`, signal, undefined);
+
+	/**
+	 * For a command an agent outside the editor asks Meanwhile to start (the MCP server): the same policy;
+	 * where it would ask, a notification naming `caller` asks, since no card in the chat shows the call.
+	 * `signal` withdraws the question (the caller went away).
+	 */
+	approveForCaller(caller: string, command: string, signal: AbortSignal): Promise<ApprovalResult> {
+		return this._approve('meanwhile_background_run', command, `outside-${randomUUID()}`, signal, caller);
+	}
+
+	private async _approve(toolName: string, command: string, id: string, signal: AbortSignal | undefined, caller: string | undefined): Promise<ApprovalResult> {
 		if (!vscode.workspace.isTrusted) {
 			return { allowed: false, reason: UNTRUSTED_COMMAND_REASON };
 		}
@@ -69,27 +83,31 @@ export class ApprovalService extends Disposable {
 			this._logger.info(`Denied by the approval rules: ${command} (${reason})`);
 			return { allowed: false, reason };
 		}
+		const stopped = caller === undefined ? 'the user stopped the turn' : `${caller} cancelled the call`;
 		if (signal?.aborted) {
 			// Stopped while the command was being analysed: no card and no notification after Stop.
-			return { allowed: false, reason: 'the user stopped the turn' };
+			return { allowed: false, reason: stopped };
 		}
-		const id = toolUseId ?? `approval-${randomUUID()}`;
 		return new Promise<ApprovalResult>((resolve) => {
-			this._pending.set(id, { toolName, command, evaluation, resolve });
+			this._pending.set(id, { toolName, command, evaluation, resolve, ...(caller !== undefined ? { caller } : {}) });
 			signal?.addEventListener(
 				'abort',
 				() => {
 					if (this._pending.delete(id)) {
-						resolve({ allowed: false, reason: 'the user stopped the turn' });
+						resolve({ allowed: false, reason: stopped });
 						this._onDidChange.fire(id);
 					}
 				},
 				{ once: true },
 			);
 			this._onDidChange.fire(id);
-			this._onDidOpenRequest.fire(id);
+			if (caller === undefined) {
+				this._onDidOpenRequest.fire(id);
+			} else {
+				void this.notify(id);
+			}
 		});
-	};
+	}
 
 	/**
 	 * What the policy says of a command under the current settings, without asking anyone (for callers
@@ -144,9 +162,15 @@ export class ApprovalService extends Disposable {
 		this._onDidChange.fire(toolUseId);
 	}
 
-	/** Denies every open request (a stop, a new chat, the window closing). */
-	cancelAll(reason: string): void {
+	/**
+	 * Denies every open request of the chat (a stop, a new chat); with `alsoOutside`, those of agents
+	 * outside the editor too (the window closing): a Stop in the chat is not their caller's.
+	 */
+	cancelAll(reason: string, alsoOutside = false): void {
 		for (const [id, pending] of [...this._pending]) {
+			if (pending.caller !== undefined && !alsoOutside) {
+				continue;
+			}
 			this._pending.delete(id);
 			pending.resolve({ allowed: false, reason });
 			this._onDidChange.fire(id);
@@ -184,6 +208,15 @@ export class ApprovalService extends Disposable {
 			return false;
 		}
 		const shortCommand = ellipsize(pending.command, 120);
+		if (pending.caller !== undefined) {
+			// The notification is the only place this question is shown: closing it answers it.
+			const why = pending.evaluation.reasons.length > 0 ? ` (${ellipsize(pending.evaluation.reasons.join(' '), 200)})` : '';
+			const answer = await vscode.window.showWarningMessage(`${pending.caller} asks Meanwhile to run in the background: ${shortCommand}${why}`, 'Run', 'Deny');
+			if (this._pending.has(toolUseId)) {
+				await this.decide(toolUseId, answer === 'Run' ? 'run' : 'deny');
+			}
+			return false;
+		}
 		const choice = await vscode.window.showWarningMessage(`Meanwhile wants to run: ${shortCommand}`, 'Run', 'Deny', 'Show in Chat');
 		if (!this._pending.has(toolUseId)) {
 			return false;

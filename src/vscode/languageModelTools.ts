@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { TaskService } from '../background/types';
 import { Disposable } from '../common/lifecycle';
 import type { Logger } from '../common/logger';
-import { commandOf, TOOLS_FOR_OTHER_AGENTS, type ToolForOtherAgents } from '../agent/tools/forOtherAgents';
+import { commandOf, contextForOtherAgent, TOOLS_FOR_OTHER_AGENTS, type ToolForOtherAgents } from '../agent/tools/forOtherAgents';
 import type { ApprovalResult, ToolContext } from '../agent/tools/types';
 import type { WorkspaceFiles } from '../agent/workspace';
 import { ApprovalService, UNTRUSTED_COMMAND_REASON } from './approvals';
@@ -86,26 +86,18 @@ export class LanguageModelTools extends Disposable {
 	private _context(toolInvocationToken: unknown, signal: AbortSignal): ToolContext {
 		const { tasks, files, logger } = this._options;
 		const cwd = this._options.cwd();
-		return {
+		return contextForOtherAgent({
 			toolUseId: `lm-${randomUUID()}`,
 			tasks,
 			files,
-			signal,
-			bashTimeoutSeconds: readChatSettings().bashTimeoutSeconds,
-			...(cwd !== undefined ? { cwd } : {}),
-			// No conversation: the caller's own chat is not Meanwhile's.
-			conversationId: '',
-			outsideCaller: callerOf(toolInvocationToken),
 			logger,
-			approve: (_toolName, command) => this._approve(command),
-			markDelivered: () => undefined,
-			linkTask: () => undefined,
-			reportState: () => undefined,
-			outputCursor: (taskId) => this._outputCursors.get(taskId),
-			setOutputCursor: (taskId, cursor) => {
-				this._outputCursors.set(taskId, cursor);
-			},
-		};
+			caller: callerOf(toolInvocationToken),
+			signal,
+			...(cwd !== undefined ? { cwd } : {}),
+			bashTimeoutSeconds: readChatSettings().bashTimeoutSeconds,
+			approve: (command) => this._approve(command),
+			outputCursors: this._outputCursors,
+		});
 	}
 
 	private async _approve(command: string): Promise<ApprovalResult> {

@@ -88,3 +88,8 @@ export function readApprovalSettings(): ApprovalSettings {
 		deny: stringList(applicationValue('approval.deny')),
 	};
 }
+
+/** `mcpServer.enabled`, from the user's settings only: a cloned repository cannot open a server. */
+export function mcpServerEnabled(): boolean {
+	return applicationValue<boolean>('mcpServer.enabled') === true;
+}

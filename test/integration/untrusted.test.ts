@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { FakeAnthropic, lastToolResults, startFakeAnthropic, text, toolResultText, toolUse } from '../fixtures/fakeAnthropic';
 import { setApproval, useFakeApi } from './agent.test';
 import { api, workspaceFolder } from './helpers';
+import { connectToMcpServer, turnMcpServerOff } from './mcpServer.test';
 
 /**
  * Runs in a VS Code started with workspace trust on and an untrusted folder (npm test's second
@@ -48,6 +49,21 @@ describe('in an untrusted workspace', function () {
 			(error: Error) => /not trusted/.test(error.message),
 		);
 		assert.equal(tasks.list().length, before);
+	});
+
+	it('runs nothing an agent in the terminal asks for over MCP, and says why', async () => {
+		const { tasks } = await api();
+		const before = tasks.list().length;
+		const client = await connectToMcpServer('claude-code');
+		try {
+			const result = await client.callTool({ name: 'meanwhile_background_run', arguments: { command: 'echo should-not-run' } });
+			assert.equal(result.isError, true);
+			assert.match(JSON.stringify(result.content), /not trusted/);
+			assert.equal(tasks.list().length, before);
+		} finally {
+			await client.close();
+			await turnMcpServerOff();
+		}
 	});
 
 	it('lets the agent read files, but refuses writes and commands and tells the model why', async () => {

@@ -73,6 +73,7 @@ describe('package: npm run package makes a .vsix that installs and runs', functi
 			'extension/dist/web-tree-sitter.js',
 			'extension/dist/sh-syntax.js',
 			'extension/dist/re2js.js',
+			'extension/dist/mcp-sdk.js',
 			'extension/dist/web-tree-sitter.wasm',
 			'extension/dist/tree-sitter-bash.wasm',
 			'extension/dist/sh-syntax.wasm',

@@ -35,6 +35,8 @@ describe('the background tools for other agents', function () {
 		for (const entry of TOOLS_FOR_OTHER_AGENTS) {
 			const tool = declared.find((candidate) => candidate.name === entry.name);
 			assert.deepEqual(tool?.inputSchema, entry.tool.definition.input_schema, `${entry.name}'s schema is the agent tool's`);
+			// The MCP server describes the tools with the same words.
+			assert.equal(tool?.modelDescription, entry.description, `${entry.name}'s modelDescription is its description in forOtherAgents.ts`);
 			assert.equal(entry.name, `meanwhile_${entry.tool.definition.name}`);
 			assert.equal(tool?.canBeReferencedInPrompt, true);
 			assert.match(tool?.toolReferenceName ?? '', /^[a-z][A-Za-z]+$/);
