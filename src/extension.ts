@@ -10,6 +10,7 @@ import { ApiKeyStore } from './vscode/apiKey';
 import { ChatCommands } from './vscode/chatCommands';
 import { ChatRouter } from './vscode/chatRouter';
 import { CHAT_VIEW_ID, ChatViewProvider } from './vscode/chatViewProvider';
+import { EditorTools } from './vscode/editorTools';
 import { LanguageModelTools } from './vscode/languageModelTools';
 import { OutputChannelLogger } from './vscode/logger';
 import { readBackgroundSettings } from './vscode/settings';
@@ -98,6 +99,8 @@ export function activate(context: vscode.ExtensionContext): MeanwhileApi {
 		},
 		approvals,
 		fileChanges,
+		// VS Code's tools (its own, other extensions', MCP servers') the user chose in meanwhile.tools.fromVSCode.
+		hostTools: new EditorTools({ logger, approve: approvals.approveTool }),
 	});
 	subscriptions.push(chat);
 	activeChat = chat;

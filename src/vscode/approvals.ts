@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { Emitter } from '../common/event';
 import { Disposable } from '../common/lifecycle';
 import type { Logger } from '../common/logger';
+import { evaluateToolCall } from '../agent/approval/toolRules';
 import type { ApprovalResult } from '../agent/tools/types';
 import type { ApprovalDecision, ApprovalRequestView } from '../shared/protocol';
 import { ApprovalSettings, readApprovalSettings, SECTION } from './settings';
@@ -21,13 +22,19 @@ export type EvaluateCommand = (command: string, settings: ApprovalSettings) => P
 
 interface PendingApproval {
 	readonly toolName: string;
+	/** The command line, or for an editor's tool its name and input. */
 	readonly command: string;
 	readonly evaluation: CommandEvaluation;
+	/** Set for a call to one of the editor's tools: its name. */
+	readonly tool?: string;
 	readonly resolve: (result: ApprovalResult) => void;
 }
 
 export const UNTRUSTED_COMMAND_REASON =
 	'This workspace is not trusted, so Meanwhile runs no command in it. Reading files still works; the user can trust the workspace to allow commands.';
+
+export const UNTRUSTED_TOOL_REASON =
+	'This workspace is not trusted, so Meanwhile calls none of the editor\'s tools in it. Reading files still works; the user can trust the workspace to allow them.';
 
 /**
  * Decides whether a model-issued command runs: by the rules in the user's settings, else by asking the
@@ -60,22 +67,41 @@ export class ApprovalService extends Disposable {
 			return { allowed: false, reason: UNTRUSTED_COMMAND_REASON };
 		}
 		const evaluation = await this.evaluate(command);
+		return this._settle({ toolName, command, evaluation }, toolUseId, signal);
+	};
+
+	/**
+	 * The agent's approval hook for a call to one of the editor's tools (`meanwhile.tools.fromVSCode`):
+	 * `tool:` rules decide (toolRules.ts), else the call's card asks.
+	 */
+	readonly approveTool = (name: string, input: Readonly<Record<string, unknown>>, toolUseId: string, signal: AbortSignal): Promise<ApprovalResult> => {
+		if (!vscode.workspace.isTrusted) {
+			return Promise.resolve({ allowed: false, reason: UNTRUSTED_TOOL_REASON });
+		}
+		const evaluation = evaluateToolCall(name, readApprovalSettings());
+		const shown = Object.keys(input).length === 0 ? name : `${name} ${ellipsize(JSON.stringify(input, undefined, 1).replace(/\n\s*/g, ' '), 2000)}`;
+		return this._settle({ toolName: name, command: shown, evaluation, tool: name }, toolUseId, signal);
+	};
+
+	/** Applies the rules' decision, or opens a request on the card and waits for the user. */
+	private _settle(request: Omit<PendingApproval, 'resolve'>, toolUseId: string | undefined, signal: AbortSignal | undefined): Promise<ApprovalResult> {
+		const { command, evaluation } = request;
 		if (evaluation.decision === 'allow') {
 			this._logger.info(`Allowed by the approval rules: ${command}`);
-			return { allowed: true };
+			return Promise.resolve({ allowed: true });
 		}
 		if (evaluation.decision === 'deny') {
 			const reason = evaluation.reasons.join(' ') || 'A deny rule matches this command.';
 			this._logger.info(`Denied by the approval rules: ${command} (${reason})`);
-			return { allowed: false, reason };
+			return Promise.resolve({ allowed: false, reason });
 		}
 		if (signal?.aborted) {
 			// Stopped while the command was being analysed: no card and no notification after Stop.
-			return { allowed: false, reason: 'the user stopped the turn' };
+			return Promise.resolve({ allowed: false, reason: 'the user stopped the turn' });
 		}
 		const id = toolUseId ?? `approval-${randomUUID()}`;
 		return new Promise<ApprovalResult>((resolve) => {
-			this._pending.set(id, { toolName, command, evaluation, resolve });
+			this._pending.set(id, { ...request, resolve });
 			signal?.addEventListener(
 				'abort',
 				() => {
@@ -116,7 +142,12 @@ export class ApprovalService extends Disposable {
 		}
 		const rules = pending.evaluation.allowRules;
 		// The card quotes the value: several rules read as "npm test", "git status".
-		return { command: pending.command, reasons: pending.evaluation.reasons, ...(rules.length > 0 ? { allowRule: rules.join('", "') } : {}) };
+		return {
+			command: pending.command,
+			reasons: pending.evaluation.reasons,
+			...(rules.length > 0 ? { allowRule: rules.join('", "') } : {}),
+			...(pending.tool !== undefined ? { tool: pending.tool } : {}),
+		};
 	}
 
 	/** The user's answer from the card (or the notification). */
@@ -184,7 +215,8 @@ export class ApprovalService extends Disposable {
 			return false;
 		}
 		const shortCommand = ellipsize(pending.command, 120);
-		const choice = await vscode.window.showWarningMessage(`Meanwhile wants to run: ${shortCommand}`, 'Run', 'Deny', 'Show in Chat');
+		const what = pending.tool !== undefined ? 'Meanwhile wants to call the editor\'s tool' : 'Meanwhile wants to run';
+		const choice = await vscode.window.showWarningMessage(`${what}: ${shortCommand}`, 'Run', 'Deny', 'Show in Chat');
 		if (!this._pending.has(toolUseId)) {
 			return false;
 		}
