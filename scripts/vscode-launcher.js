@@ -22,26 +22,26 @@ const { killMarkedProcesses } = require('./processes');
 function parseArgs(argv) {
 	/** @type {Record<string, string>} */
 	const named = {};
+	/** Every value of a flag given more than once (VS Code takes several --extensionDevelopmentPath). @type {Record<string, string[]>} */
+	const repeated = {};
 	const positional = [];
 	for (let index = 0; index < argv.length; index++) {
 		const arg = argv[index];
 		if (arg.startsWith('--')) {
 			const eq = arg.indexOf('=');
-			if (eq > 0) {
-				named[arg.slice(2, eq)] = arg.slice(eq + 1);
-			} else {
-				named[arg.slice(2)] = 'true';
-			}
+			const [name, value] = eq > 0 ? [arg.slice(2, eq), arg.slice(eq + 1)] : [arg.slice(2), 'true'];
+			named[name] = value;
+			(repeated[name] ??= []).push(value);
 		} else {
 			positional.push(arg);
 		}
 	}
-	return { named, positional };
+	return { named, repeated, positional };
 }
 
 async function main() {
-	const { named, positional } = parseArgs(process.argv.slice(2));
-	const extensionDevelopmentPath = named.extensionDevelopmentPath;
+	const { named, repeated, positional } = parseArgs(process.argv.slice(2));
+	const extensionDevelopmentPath = repeated.extensionDevelopmentPath;
 	const extensionTestsPath = named.extensionTestsPath;
 	if (!extensionDevelopmentPath || !extensionTestsPath) {
 		throw new Error('expected --extensionDevelopmentPath=… and --extensionTestsPath=…');
