@@ -203,11 +203,10 @@ function runToEnd(command, args, env) {
 }
 
 /**
- * The workbench URL for a folder, optionally with development extensions (the workbench loads every
- * `extensionDevelopmentPath` entry of the payload, as desktop VS Code does with the flag given more than
- * once) and a tests entry point (honoured because the server runs with enable-smoke-test-driver).
+ * The workbench URL for a folder, optionally with a development extension and a tests entry point
+ * (honoured because the server runs with enable-smoke-test-driver).
  * @param {string} baseUrl
- * @param {{ folder?: string, extensionDevelopmentPath?: string | string[], extensionTestsPath?: string }} options
+ * @param {{ folder?: string, extensionDevelopmentPath?: string, extensionTestsPath?: string }} options
  */
 function workbenchUrl(baseUrl, options) {
 	const url = new URL(baseUrl);
@@ -217,9 +216,8 @@ function workbenchUrl(baseUrl, options) {
 	/** @type {[string, string][]} */
 	const payload = [];
 	const authority = url.host;
-	const developmentPaths = options.extensionDevelopmentPath === undefined ? [] : [options.extensionDevelopmentPath].flat();
-	for (const developmentPath of developmentPaths) {
-		payload.push(['extensionDevelopmentPath', `vscode-remote://${authority}${path.resolve(developmentPath)}`]);
+	if (options.extensionDevelopmentPath) {
+		payload.push(['extensionDevelopmentPath', `vscode-remote://${authority}${path.resolve(options.extensionDevelopmentPath)}`]);
 	}
 	if (options.extensionTestsPath) {
 		payload.push(['extensionTestsPath', `vscode-remote://${authority}${path.resolve(options.extensionTestsPath)}`]);

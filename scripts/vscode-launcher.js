@@ -9,6 +9,10 @@
  * code-server (a real VS Code server with a Node extension host), opens its workbench in headless
  * Chromium with those paths as the development payload, waits until the tests inside the extension host
  * report their result through codeAutomationExit, and exits with that code.
+ *
+ * Desktop VS Code loads every --extensionDevelopmentPath; code-server's workbench keeps one (its payload
+ * is a map). So the first is the development extension, and each further one is packaged (vsce) and
+ * installed into this run's extensions folder before the server starts: it runs beside it all the same.
  */
 const fs = require('node:fs');
 const os = require('node:os');
@@ -41,7 +45,7 @@ function parseArgs(argv) {
 
 async function main() {
 	const { named, repeated, positional } = parseArgs(process.argv.slice(2));
-	const extensionDevelopmentPath = repeated.extensionDevelopmentPath;
+	const [extensionDevelopmentPath, ...besides] = repeated.extensionDevelopmentPath ?? [];
 	const extensionTestsPath = named.extensionTestsPath;
 	if (!extensionDevelopmentPath || !extensionTestsPath) {
 		throw new Error('expected --extensionDevelopmentPath=… and --extensionTestsPath=…');
@@ -56,11 +60,16 @@ async function main() {
 	const outputFile = path.join(runDir, 'test-output.txt');
 	fs.writeFileSync(outputFile, '');
 	const stopFollowing = followFile(outputFile, (text) => process.stdout.write(text));
+	const installExtensions = [];
+	for (const [index, folder] of besides.entries()) {
+		installExtensions.push(await packageExtension(folder, path.join(runDir, `beside-${index + 1}.vsix`)));
+	}
 
 	const server = await startCodeServer({
 		install,
 		runDir,
 		workspace,
+		installExtensions,
 		env: {
 			MEANWHILE_TEST_MARKER: marker,
 			MEANWHILE_TEST_OUTPUT: outputFile,
@@ -111,6 +120,18 @@ async function main() {
 		killMarkedProcesses('MEANWHILE_TEST_MARKER', marker);
 	}
 	return exitCode;
+}
+
+/**
+ * An extension folder as a .vsix, to install beside the development extension.
+ * @param {string} folder
+ * @param {string} packagePath
+ * @returns {Promise<string>} packagePath
+ */
+async function packageExtension(folder, packagePath) {
+	const { createVSIX } = require('@vscode/vsce');
+	await createVSIX({ cwd: folder, packagePath, dependencies: false, allowMissingRepository: true, skipLicense: true });
+	return packagePath;
 }
 
 /**
