@@ -138,16 +138,9 @@ export class AgentLoop extends Disposable {
 
 	/** A tool the last request offered (Meanwhile's own, or the editor's), by the name the model calls it. */
 	toolNamed(name: string): AgentTool | undefined {
-		return this._offered.get(name) ?? this._options.tools.get(name);
+		return this._offered.get(name);
 	}
 
-	/** Meanwhile's tools and the editor's chosen ones as they are now; remembered for the reply's calls. */
-	private _offerTools(): ReadonlyMap<string, AgentTool> {
-		const builtIn = this._options.tools;
-		const hostTools = this._hostOffers?.current(new Set(builtIn.keys())) ?? [];
-		this._offered = hostTools.length === 0 ? builtIn : new Map([...builtIn, ...hostTools.map((tool): [string, AgentTool] => [tool.definition.name, tool])]);
-		return this._offered;
-	}
 
 	/** The state of a restored conversation (before any turn). */
 	load(conversation: Conversation, usage: TokenUsage, queued: readonly UserBlock[], heardTasks: readonly string[]): void {
@@ -288,14 +281,8 @@ export class AgentLoop extends Disposable {
 			const truncatedId = reply.stopReason === 'max_tokens' && reply.content[reply.content.length - 1]?.type === 'tool_use'
 				? toolUses[toolUses.length - 1].id
 				: undefined;
-			await this._tools.run(toolUses, {
-				tools: this._offered,
-				conversation: this._conversation,
-				bashTimeoutSeconds: settings.bashTimeoutSeconds,
-				signal,
-				broken: reply.broken,
-				truncatedId,
-			});
+			const run = { tools: this._offered, conversation: this._conversation, bashTimeoutSeconds: settings.bashTimeoutSeconds, signal, broken: reply.broken, truncatedId };
+			await this._tools.run(toolUses, run);
 			if (signal.aborted) {
 				this._settleStopped();
 				return;
@@ -329,9 +316,11 @@ export class AgentLoop extends Disposable {
 		const transcript = this._transcript;
 		let itemId: string | undefined;
 		const ensureItem = (): string => (itemId ??= transcript.startAssistant());
+		// Meanwhile's tools and the editor's chosen ones as they are now; the reply's calls run with these.
+		this._offered = this._hostOffers?.withBuiltIn(this._options.tools) ?? this._options.tools;
 		const frame: RequestFrame = {
 			system: typeof this._options.systemPrompt === 'string' ? this._options.systemPrompt : this._options.systemPrompt(),
-			tools: [...this._offerTools().values()].map((tool) => tool.definition),
+			tools: [...this._offered.values()].map((tool) => tool.definition),
 		};
 		let response: ModelResponse | undefined;
 		for (let attempt = 0; response === undefined; attempt++) {

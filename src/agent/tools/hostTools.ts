@@ -106,6 +106,12 @@ export class HostToolOffers {
 		private readonly _log: (line: string) => void,
 	) {}
 
+	/** Meanwhile's own tools and, after them, the host's as they are now: what the next request offers, by the model's names. */
+	withBuiltIn(builtIn: ReadonlyMap<string, AgentTool>): ReadonlyMap<string, AgentTool> {
+		const hostTools = this.current(new Set(builtIn.keys()));
+		return hostTools.length === 0 ? builtIn : new Map([...builtIn, ...hostTools.map((tool): [string, AgentTool] => [tool.definition.name, tool])]);
+	}
+
 	/** The host's tools for the next request, as agent tools; `builtIn` names are never taken. */
 	current(builtIn: ReadonlySet<string>): AgentTool[] {
 		let infos: readonly HostToolInfo[];
