@@ -154,6 +154,9 @@ export function toApproval(value: unknown): ApprovalRequestView | undefined {
 	if (typeof value.allowRule === 'string' && value.allowRule.trim().length > 0) {
 		approval.allowRule = value.allowRule;
 	}
+	if (typeof value.tool === 'string' && value.tool.length > 0) {
+		approval.tool = value.tool;
+	}
 	return approval;
 }
 

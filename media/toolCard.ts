@@ -136,7 +136,7 @@ function renderApproval(approval: ApprovalRequestView, summary: string): HTMLEle
 	const section = h(
 		'div',
 		{ className: 'approval' },
-		h('div', { className: 'approval-title', attrs: { id: titleId } }, icon('shield'), h('span', { text: 'Approval needed: run this command?' })),
+		h('div', { className: 'approval-title', attrs: { id: titleId } }, icon('shield'), h('span', { text: approval.tool !== undefined ? 'Approval needed: call this tool of the editor?' : 'Approval needed: run this command?' })),
 		h('pre', { className: 'approval-command' }, h('code', { text: command })),
 	);
 	if (approval.reasons.length > 0) {

@@ -88,7 +88,8 @@ async function runIntegration(env, artifacts) {
 	try {
 		code = await runTests({
 			vscodeExecutablePath: path.join(root, 'scripts', 'vscode-launcher.js'),
-			extensionDevelopmentPath: root,
+			// Meanwhile, and beside it a second extension that uses its tools and offers its agent one of its own.
+			extensionDevelopmentPath: [root, path.join(root, 'test', 'fixtures', 'otherExtension')],
 			extensionTestsPath: path.join(root, 'out', 'test', 'integration', 'index.js'),
 			launchArgs: [workspace, `--user-data-dir=${path.join(runDir, 'ud')}`, `--extensions-dir=${path.join(runDir, 'exts')}`],
 			extensionTestsEnv: { MEANWHILE_RUN_DIR: runDir, MEANWHILE_ARTIFACTS_DIR: artifacts, ...env },

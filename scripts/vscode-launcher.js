@@ -9,6 +9,10 @@
  * code-server (a real VS Code server with a Node extension host), opens its workbench in headless
  * Chromium with those paths as the development payload, waits until the tests inside the extension host
  * report their result through codeAutomationExit, and exits with that code.
+ *
+ * Desktop VS Code loads every --extensionDevelopmentPath; code-server's workbench keeps one (its payload
+ * is a map). So the first is the development extension, and each further one is packaged (vsce) and
+ * installed into this run's extensions folder before the server starts: it runs beside it all the same.
  */
 const fs = require('node:fs');
 const os = require('node:os');
@@ -22,26 +26,26 @@ const { killMarkedProcesses } = require('./processes');
 function parseArgs(argv) {
 	/** @type {Record<string, string>} */
 	const named = {};
+	/** Every value of a flag given more than once (VS Code takes several --extensionDevelopmentPath). @type {Record<string, string[]>} */
+	const repeated = {};
 	const positional = [];
 	for (let index = 0; index < argv.length; index++) {
 		const arg = argv[index];
 		if (arg.startsWith('--')) {
 			const eq = arg.indexOf('=');
-			if (eq > 0) {
-				named[arg.slice(2, eq)] = arg.slice(eq + 1);
-			} else {
-				named[arg.slice(2)] = 'true';
-			}
+			const [name, value] = eq > 0 ? [arg.slice(2, eq), arg.slice(eq + 1)] : [arg.slice(2), 'true'];
+			named[name] = value;
+			(repeated[name] ??= []).push(value);
 		} else {
 			positional.push(arg);
 		}
 	}
-	return { named, positional };
+	return { named, repeated, positional };
 }
 
 async function main() {
-	const { named, positional } = parseArgs(process.argv.slice(2));
-	const extensionDevelopmentPath = named.extensionDevelopmentPath;
+	const { named, repeated, positional } = parseArgs(process.argv.slice(2));
+	const [extensionDevelopmentPath, ...besides] = repeated.extensionDevelopmentPath ?? [];
 	const extensionTestsPath = named.extensionTestsPath;
 	if (!extensionDevelopmentPath || !extensionTestsPath) {
 		throw new Error('expected --extensionDevelopmentPath=… and --extensionTestsPath=…');
@@ -56,11 +60,16 @@ async function main() {
 	const outputFile = path.join(runDir, 'test-output.txt');
 	fs.writeFileSync(outputFile, '');
 	const stopFollowing = followFile(outputFile, (text) => process.stdout.write(text));
+	const installExtensions = [];
+	for (const [index, folder] of besides.entries()) {
+		installExtensions.push(await packageExtension(folder, path.join(runDir, `beside-${index + 1}.vsix`)));
+	}
 
 	const server = await startCodeServer({
 		install,
 		runDir,
 		workspace,
+		installExtensions,
 		env: {
 			MEANWHILE_TEST_MARKER: marker,
 			MEANWHILE_TEST_OUTPUT: outputFile,
@@ -111,6 +120,18 @@ async function main() {
 		killMarkedProcesses('MEANWHILE_TEST_MARKER', marker);
 	}
 	return exitCode;
+}
+
+/**
+ * An extension folder as a .vsix, to install beside the development extension.
+ * @param {string} folder
+ * @param {string} packagePath
+ * @returns {Promise<string>} packagePath
+ */
+async function packageExtension(folder, packagePath) {
+	const { createVSIX } = require('@vscode/vsce');
+	await createVSIX({ cwd: folder, packagePath, dependencies: false, allowMissingRepository: true, skipLicense: true });
+	return packagePath;
 }
 
 /**

@@ -11,6 +11,7 @@ import { ChatCommands } from './vscode/chatCommands';
 import { ChatRouter } from './vscode/chatRouter';
 import { ChatViewProvider } from './vscode/chatViewProvider';
 import type { CommandHandler, DeferredTree, DeferredWebviewView, Registrar } from './vscode/deferred';
+import { EditorTools } from './vscode/editorTools';
 import { LanguageModelTools } from './vscode/languageModelTools';
 import { McpServerHost } from './vscode/mcpServerHost';
 import { OutputChannelLogger } from './vscode/logger';
@@ -120,6 +121,8 @@ export function startCore(context: vscode.ExtensionContext, shell: ActivationShe
 		},
 		approvals,
 		fileChanges,
+		// VS Code's tools (its own, other extensions', MCP servers') the user chose in meanwhile.tools.fromVSCode.
+		hostTools: new EditorTools({ logger, approve: approvals.approveTool }),
 	});
 	subscriptions.push(chat);
 	subscriptions.push(new TaskCommands(tasks, terminals, context.workspaceState, defaultCwd, logger, () => chat.shownConversationId, shell.commands));

@@ -21,6 +21,7 @@ import { NoticeInbox } from './noticeInbox';
 import { QueuedInput } from './queuedInput';
 import { noticeBlock, toTaskView } from './taskNotice';
 import { ToolRunner } from './toolRunner';
+import { HostToolOffers, type HostTools } from './tools/hostTools';
 import type { AgentTool, ApproveCommand } from './tools/types';
 import type { Transcript } from './transcript';
 import type { WorkspaceFiles } from './workspace';
@@ -55,6 +56,8 @@ export interface LoopEnvironment {
 	readonly systemPrompt: string | (() => string);
 	/** Where commands run; the task engine's default when absent or undefined. */
 	readonly cwd?: () => string | undefined;
+	/** The editor's tools the user chose to offer beside Meanwhile's own (read before every request); none when absent. */
+	readonly hostTools?: HostTools;
 }
 
 export interface AgentLoopOptions extends LoopEnvironment {
@@ -91,6 +94,9 @@ export class AgentLoop extends Disposable {
 	private readonly _transcript: Transcript;
 	private readonly _tools: ToolRunner;
 	private readonly _fitter: ContextFitter;
+	private readonly _hostOffers: HostToolOffers | undefined;
+	/** The tools the last request offered: the reply's calls run with these. */
+	private _offered: ReadonlyMap<string, AgentTool>;
 
 	constructor(private readonly _options: AgentLoopOptions) {
 		super();
@@ -98,6 +104,8 @@ export class AgentLoop extends Disposable {
 		this.inbox = new NoticeInbox(_options.tasks, _options.conversationId);
 		this._tools = new ToolRunner({ ..._options, markDelivered: (taskId) => this._markDelivered(taskId) });
 		this._fitter = new ContextFitter(this._transcript, _options.tasks, _options.logger, (toolUseId) => this._tools.taskOf(toolUseId));
+		this._hostOffers = _options.hostTools ? new HostToolOffers(_options.hostTools, (line) => _options.logger.warn(line)) : undefined;
+		this._offered = _options.tools;
 		this._register(_options.tasks.onDidFinish((task) => this._taskFinished(task)));
 		this._register(
 			toDisposable(() => {
@@ -127,6 +135,12 @@ export class AgentLoop extends Disposable {
 	get queuedInput(): UserBlock[] {
 		return this._queued.blocks;
 	}
+
+	/** A tool the last request offered (Meanwhile's own, or the editor's), by the name the model calls it. */
+	toolNamed(name: string): AgentTool | undefined {
+		return this._offered.get(name);
+	}
+
 
 	/** The state of a restored conversation (before any turn). */
 	load(conversation: Conversation, usage: TokenUsage, queued: readonly UserBlock[], heardTasks: readonly string[]): void {
@@ -267,7 +281,8 @@ export class AgentLoop extends Disposable {
 			const truncatedId = reply.stopReason === 'max_tokens' && reply.content[reply.content.length - 1]?.type === 'tool_use'
 				? toolUses[toolUses.length - 1].id
 				: undefined;
-			await this._tools.run(toolUses, { conversation: this._conversation, bashTimeoutSeconds: settings.bashTimeoutSeconds, signal, broken: reply.broken, truncatedId });
+			const run = { tools: this._offered, conversation: this._conversation, bashTimeoutSeconds: settings.bashTimeoutSeconds, signal, broken: reply.broken, truncatedId };
+			await this._tools.run(toolUses, run);
 			if (signal.aborted) {
 				this._settleStopped();
 				return;
@@ -301,9 +316,11 @@ export class AgentLoop extends Disposable {
 		const transcript = this._transcript;
 		let itemId: string | undefined;
 		const ensureItem = (): string => (itemId ??= transcript.startAssistant());
+		// Meanwhile's tools and the editor's chosen ones as they are now; the reply's calls run with these.
+		this._offered = this._hostOffers?.withBuiltIn(this._options.tools) ?? this._options.tools;
 		const frame: RequestFrame = {
 			system: typeof this._options.systemPrompt === 'string' ? this._options.systemPrompt : this._options.systemPrompt(),
-			tools: [...this._options.tools.values()].map((tool) => tool.definition),
+			tools: [...this._offered.values()].map((tool) => tool.definition),
 		};
 		let response: ModelResponse | undefined;
 		for (let attempt = 0; response === undefined; attempt++) {

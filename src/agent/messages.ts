@@ -62,11 +62,20 @@ export interface JsonSchema {
 	readonly maximum?: number;
 }
 
+/**
+ * A schema written by someone else (a VS Code tool's): any JSON schema the API accepts, which is an
+ * object schema at the top (hostTools.ts checks that before offering it).
+ */
+export interface ForeignObjectSchema {
+	readonly type: 'object';
+	readonly [keyword: string]: unknown;
+}
+
 /** A tool as the model sees it. */
 export interface ToolDefinition {
 	readonly name: string;
 	readonly description: string;
-	readonly input_schema: JsonSchema;
+	readonly input_schema: JsonSchema | ForeignObjectSchema;
 }
 
 export interface TokenUsage {

@@ -84,7 +84,8 @@ export class AgentSession extends Disposable {
 		this._transcript = this._register(
 			new Transcript({
 				textFlushMs: options.textFlushMs ?? 30,
-				summarize: (name, input) => tools.get(name)?.summarize(input) ?? '',
+				// The loop knows the editor's tools the last request offered too.
+				summarize: (name, input) => this._loop.toolNamed(name)?.summarize(input) ?? '',
 				logger,
 				decorator: options.decorator,
 			}),
@@ -102,6 +103,7 @@ export class AgentSession extends Disposable {
 				tools,
 				transcript: this._transcript,
 				cwd: options.cwd,
+				hostTools: options.hostTools,
 				conversationId: this.id,
 			}),
 		);

@@ -16,7 +16,6 @@ import type { Transcript } from './transcript';
 import type { WorkspaceFiles } from './workspace';
 
 export interface ToolRunnerOptions {
-	readonly tools: ReadonlyMap<string, AgentTool>;
 	readonly tasks: TaskService;
 	readonly files: WorkspaceFiles;
 	readonly transcript: Transcript;
@@ -32,6 +31,8 @@ export interface ToolRunnerOptions {
 
 /** What a reply's calls are run with. */
 export interface ToolRun {
+	/** The tools the request offered, by the names the model calls them. */
+	readonly tools: ReadonlyMap<string, AgentTool>;
 	readonly conversation: Conversation;
 	readonly bashTimeoutSeconds: number;
 	readonly signal: AbortSignal;
@@ -61,7 +62,7 @@ export class ToolRunner {
 				return;
 			}
 			let result: ToolResult;
-			const tool = this._options.tools.get(toolUse.name);
+			const tool = run.tools.get(toolUse.name);
 			if (run.broken && toolUse.id === run.broken.toolUseId) {
 				result = {
 					content:
@@ -80,7 +81,7 @@ export class ToolRunner {
 				};
 			} else if (!tool) {
 				result = {
-					content: `There is no tool named ${toolUse.name}. The tools are: ${[...this._options.tools.keys()].join(', ')}.`,
+					content: `There is no tool named ${toolUse.name}. The tools are: ${[...run.tools.keys()].join(', ')}.`,
 					isError: true,
 					summary: 'unknown tool',
 				};

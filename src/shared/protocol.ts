@@ -68,6 +68,8 @@ export interface ApprovalRequestView {
 	readonly reasons: readonly string[];
 	/** What "Always Allow" would add to `meanwhile.approval.allow` (absent: it cannot be allowed by a rule). */
 	readonly allowRule?: string;
+	/** Set when the call is to one of the editor's tools (`meanwhile.tools.fromVSCode`), not a command: its name. */
+	readonly tool?: string;
 }
 
 export interface FileChangeView {

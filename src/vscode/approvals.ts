@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { Emitter } from '../common/event';
 import { Disposable } from '../common/lifecycle';
 import type { Logger } from '../common/logger';
+import { evaluateToolCall } from '../agent/approval/toolRules';
 import type { ApprovalResult } from '../agent/tools/types';
 import type { ApprovalDecision, ApprovalRequestView } from '../shared/protocol';
 import { ApprovalSettings, readApprovalSettings, SECTION } from './settings';
@@ -21,8 +22,11 @@ export type EvaluateCommand = (command: string, settings: ApprovalSettings) => P
 
 interface PendingApproval {
 	readonly toolName: string;
+	/** The command line, or for an editor's tool its name and input. */
 	readonly command: string;
 	readonly evaluation: CommandEvaluation;
+	/** Set for a call to one of the editor's tools: its name. */
+	readonly tool?: string;
 	readonly resolve: (result: ApprovalResult) => void;
 	/** Set when an agent outside the editor asks (the MCP server): a notification asks, never a card. */
 	readonly caller?: string;
@@ -30,6 +34,9 @@ interface PendingApproval {
 
 export const UNTRUSTED_COMMAND_REASON =
 	'This workspace is not trusted, so Meanwhile runs no command in it. Reading files still works; the user can trust the workspace to allow commands.';
+
+export const UNTRUSTED_TOOL_REASON =
+	'This workspace is not trusted, so Meanwhile calls none of the editor\'s tools in it. Reading files still works; the user can trust the workspace to allow them.';
 
 /**
  * Decides whether a model-issued command runs: by the rules in the user's settings, else by asking the
@@ -57,39 +64,59 @@ export class ApprovalService extends Disposable {
 	}
 
 	/** The agent's approval hook. */
-	readonly approve = (toolName: string, command: string, toolUseId?: string, signal?: AbortSignal): Promise<ApprovalResult> =>
-		this._approve(toolName, command, toolUseId ?? `approval-${randomUUID()}`, signal, undefined);
+	readonly approve = async (toolName: string, command: string, toolUseId?: string, signal?: AbortSignal): Promise<ApprovalResult> => {
+		if (!vscode.workspace.isTrusted) {
+			return { allowed: false, reason: UNTRUSTED_COMMAND_REASON };
+		}
+		const evaluation = await this.evaluate(command);
+		return this._settle({ toolName, command, evaluation }, toolUseId ?? `approval-${randomUUID()}`, signal);
+	};
 
 	/**
 	 * For a command an agent outside the editor asks Meanwhile to start (the MCP server): the same policy;
 	 * where it would ask, a notification naming `caller` asks, since no card in the chat shows the call.
 	 * `signal` withdraws the question (the caller went away).
 	 */
-	approveForCaller(caller: string, command: string, signal: AbortSignal): Promise<ApprovalResult> {
-		return this._approve('meanwhile_background_run', command, `outside-${randomUUID()}`, signal, caller);
-	}
-
-	private async _approve(toolName: string, command: string, id: string, signal: AbortSignal | undefined, caller: string | undefined): Promise<ApprovalResult> {
+	async approveForCaller(caller: string, command: string, signal: AbortSignal): Promise<ApprovalResult> {
 		if (!vscode.workspace.isTrusted) {
 			return { allowed: false, reason: UNTRUSTED_COMMAND_REASON };
 		}
 		const evaluation = await this.evaluate(command);
+		return this._settle({ toolName: 'meanwhile_background_run', command, evaluation, caller }, `outside-${randomUUID()}`, signal);
+	}
+
+	/**
+	 * The agent's approval hook for a call to one of the editor's tools (`meanwhile.tools.fromVSCode`):
+	 * `tool:` rules decide (toolRules.ts), else the call's card asks.
+	 */
+	readonly approveTool = (name: string, input: Readonly<Record<string, unknown>>, toolUseId: string, signal: AbortSignal): Promise<ApprovalResult> => {
+		if (!vscode.workspace.isTrusted) {
+			return Promise.resolve({ allowed: false, reason: UNTRUSTED_TOOL_REASON });
+		}
+		const evaluation = evaluateToolCall(name, readApprovalSettings());
+		const shown = Object.keys(input).length === 0 ? name : `${name} ${ellipsize(JSON.stringify(input, undefined, 1).replace(/\n\s*/g, ' '), 2000)}`;
+		return this._settle({ toolName: name, command: shown, evaluation, tool: name }, toolUseId, signal);
+	};
+
+	/** Applies the rules' decision, or opens a request (on the card, or for an outside caller in a notification) and waits for the user. */
+	private _settle(request: Omit<PendingApproval, 'resolve'>, id: string, signal: AbortSignal | undefined): Promise<ApprovalResult> {
+		const { command, evaluation, caller } = request;
 		if (evaluation.decision === 'allow') {
 			this._logger.info(`Allowed by the approval rules: ${command}`);
-			return { allowed: true };
+			return Promise.resolve({ allowed: true });
 		}
 		if (evaluation.decision === 'deny') {
 			const reason = evaluation.reasons.join(' ') || 'A deny rule matches this command.';
 			this._logger.info(`Denied by the approval rules: ${command} (${reason})`);
-			return { allowed: false, reason };
+			return Promise.resolve({ allowed: false, reason });
 		}
 		const stopped = caller === undefined ? 'the user stopped the turn' : `${caller} cancelled the call`;
 		if (signal?.aborted) {
 			// Stopped while the command was being analysed: no card and no notification after Stop.
-			return { allowed: false, reason: stopped };
+			return Promise.resolve({ allowed: false, reason: stopped });
 		}
 		return new Promise<ApprovalResult>((resolve) => {
-			this._pending.set(id, { toolName, command, evaluation, resolve, ...(caller !== undefined ? { caller } : {}) });
+			this._pending.set(id, { ...request, resolve });
 			signal?.addEventListener(
 				'abort',
 				() => {
@@ -134,7 +161,12 @@ export class ApprovalService extends Disposable {
 		}
 		const rules = pending.evaluation.allowRules;
 		// The card quotes the value: several rules read as "npm test", "git status".
-		return { command: pending.command, reasons: pending.evaluation.reasons, ...(rules.length > 0 ? { allowRule: rules.join('", "') } : {}) };
+		return {
+			command: pending.command,
+			reasons: pending.evaluation.reasons,
+			...(rules.length > 0 ? { allowRule: rules.join('", "') } : {}),
+			...(pending.tool !== undefined ? { tool: pending.tool } : {}),
+		};
 	}
 
 	/** The user's answer from the card (or the notification). */
@@ -217,7 +249,8 @@ export class ApprovalService extends Disposable {
 			}
 			return false;
 		}
-		const choice = await vscode.window.showWarningMessage(`Meanwhile wants to run: ${shortCommand}`, 'Run', 'Deny', 'Show in Chat');
+		const what = pending.tool !== undefined ? 'Meanwhile wants to call the editor\'s tool' : 'Meanwhile wants to run';
+		const choice = await vscode.window.showWarningMessage(`${what}: ${shortCommand}`, 'Run', 'Deny', 'Show in Chat');
 		if (!this._pending.has(toolUseId)) {
 			return false;
 		}

@@ -6,6 +6,7 @@ import { Disposable } from '../common/lifecycle';
 import type { Logger } from '../common/logger';
 import { takeStart } from '../common/text';
 import type { AgentSession, MessageAttachment } from '../agent/session';
+import type { HostTools } from '../agent/tools/hostTools';
 import type { WorkspaceFiles } from '../agent/workspace';
 import type { AttachmentView, ChatItem, ChatState, HostToWebview, WebviewToHost } from '../shared/protocol';
 import type { ApiKeyStore } from './apiKey';
@@ -38,6 +39,8 @@ export interface ChatRouterOptions {
 	readonly approvals: ApprovalService;
 	/** The agent's file changes, for the cards' diff and undo. */
 	readonly fileChanges: FileChangeTracker;
+	/** VS Code's tools the user chose for the agent (`meanwhile.tools.fromVSCode`). */
+	readonly hostTools?: HostTools;
 }
 
 /**
@@ -104,6 +107,7 @@ export class ChatRouter extends Disposable implements ChatBackend {
 					approve: _options.approvals.approve,
 					cwd: _options.cwd,
 					decorator,
+					hostTools: _options.hostTools,
 				},
 			}),
 		);

@@ -2,28 +2,9 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { ChatItem, ToolCallView } from '../../src/shared/protocol';
 import { FakeAnthropic, lastToolResults, startFakeAnthropic, text, toolResultText, toolUse } from '../fixtures/fakeAnthropic';
 import { setApproval, useFakeApi } from './agent.test';
-import { api, eventually, uniqueMarker, workspaceFolder } from './helpers';
-
-function toolCard(items: readonly ChatItem[], toolUseId: string): ToolCallView | undefined {
-	for (const item of items) {
-		if (item.kind === 'assistant') {
-			for (const block of item.blocks) {
-				if (block.kind === 'tool' && block.toolUseId === toolUseId) {
-					return block;
-				}
-			}
-		}
-	}
-	return undefined;
-}
-
-async function card(toolUseId: string): Promise<ToolCallView | undefined> {
-	const { chat } = await api();
-	return toolCard((await chat.getState()).items, toolUseId);
-}
+import { api, card, eventually, eventuallyAsync, uniqueMarker, workspaceFolder } from './helpers';
 
 describe('approvals and file changes in the extension host', () => {
 	let fake: FakeAnthropic;
@@ -149,17 +130,3 @@ describe('approvals and file changes in the extension host', () => {
 		assert.equal((await card('toolu_edit_undo'))?.fileChange?.undone, true);
 	});
 });
-
-async function eventuallyAsync<T>(check: () => Promise<T | undefined>, what: string, timeoutMs = 20_000): Promise<T> {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const value = await check();
-		if (value !== undefined) {
-			return value;
-		}
-		if (Date.now() > deadline) {
-			throw new Error(`timed out waiting for ${what}`);
-		}
-		await new Promise((resolve) => setTimeout(resolve, 50));
-	}
-}

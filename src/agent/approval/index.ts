@@ -24,4 +24,5 @@ export { evaluateCommand, type ApprovalDecision, type ApprovalMode, type Approva
 export type { FileRead, FileWrite } from './fileAccess';
 export { allowsAnyLine, matchesRule, validateRules, type RuleProblem } from './rules';
 export { suggestRule } from './suggest';
+export { evaluateToolCall, matchesToolRule, toolRule, TOOL_RULE_PREFIX, type ToolCallDecision, type ToolPolicy } from './toolRules';
 export { warmUp } from './warm';

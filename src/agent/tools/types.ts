@@ -18,20 +18,25 @@ export const allowAll: ApproveCommand = () => Promise.resolve({ allowed: true })
 
 /** Asks for approval, but gives up (not allowed) if the turn is stopped while the question is open. */
 export function askApproval(context: ToolContext, toolName: string, command: string): Promise<ApprovalResult> {
-	if (context.signal.aborted) {
+	return approvalUnlessStopped(context.signal, () => context.approve(toolName, command, context.toolUseId, context.signal));
+}
+
+/** The answer of `ask`, or not allowed once `signal` aborts (also when the answer came first but after the stop) or `ask` fails. */
+export function approvalUnlessStopped(signal: AbortSignal, ask: () => Promise<ApprovalResult>): Promise<ApprovalResult> {
+	if (signal.aborted) {
 		return Promise.resolve({ allowed: false, reason: 'the user stopped the turn' });
 	}
 	return new Promise<ApprovalResult>((resolve) => {
 		const onAbort = () => resolve({ allowed: false, reason: 'the user stopped the turn' });
-		context.signal.addEventListener('abort', onAbort, { once: true });
-		context.approve(toolName, command, context.toolUseId, context.signal).then(
+		signal.addEventListener('abort', onAbort, { once: true });
+		ask().then(
 			(result) => {
-				context.signal.removeEventListener('abort', onAbort);
+				signal.removeEventListener('abort', onAbort);
 				// A stop that came while the user was answering wins: nothing starts after Stop.
-				resolve(context.signal.aborted ? { allowed: false, reason: 'the user stopped the turn' } : result);
+				resolve(signal.aborted ? { allowed: false, reason: 'the user stopped the turn' } : result);
 			},
 			(error: unknown) => {
-				context.signal.removeEventListener('abort', onAbort);
+				signal.removeEventListener('abort', onAbort);
 				resolve({ allowed: false, reason: `approval failed: ${errorMessage(error)}` });
 			},
 		);

@@ -115,6 +115,35 @@ describe('fakeAnthropic', () => {
 		assert.deepEqual(body.data.map((model) => model.id), ['claude-fake-1', 'claude-fake-2']);
 	});
 
+	it('refuses tools the real API refuses: bad names, duplicates, schemas that are not objects at the top', async () => {
+		const send = (tools: unknown) =>
+			fetch(`${fake.url}/v1/messages`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json', authorization: 'Bearer sk-test' },
+				body: JSON.stringify({ model: 'm', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }], stream: true, tools }),
+			});
+		const good = { name: 'get_weather-2', description: 'd', input_schema: { type: 'object', properties: { city: { type: 'string' } } } };
+		const refusals: [unknown, RegExp][] = [
+			[[{ ...good, name: 'has.dot' }], /name: String should match pattern/],
+			[[{ ...good, name: 'x'.repeat(65) }], /name: String should match pattern/],
+			[[good, good], /Tool names must be unique/],
+			[[{ name: 'a', description: 'd' }], /input_schema: Field required/],
+			[[{ ...good, input_schema: { type: 'array' } }], /input_schema.type: Input should be 'object'/],
+			[[{ ...good, input_schema: { properties: {} } }], /input_schema.type: Input should be 'object'/],
+			[[{ ...good, input_schema: { type: 'object', anyOf: [] } }], /does not support oneOf, allOf, or anyOf/],
+		];
+		for (const [tools, message] of refusals) {
+			const response = await send(tools);
+			assert.equal(response.status, 400, JSON.stringify(tools));
+			const body = (await response.json()) as { error: { type: string; message: string } };
+			assert.equal(body.error.type, 'invalid_request_error');
+			assert.match(body.error.message, message);
+		}
+		const accepted = await send([good]);
+		assert.equal(accepted.status, 200);
+		await accepted.text();
+	});
+
 	it('splits text into one delta per word with its whitespace', () => {
 		assert.deepEqual(splitText('one two  three\n'), ['one ', 'two  ', 'three\n']);
 		assert.deepEqual(splitText(''), ['']);

@@ -73,6 +73,13 @@ describe('media/model', () => {
 			allowRule: 'npm test',
 		});
 		assert.deepEqual(toApproval({ command: 7, reasons: 'nope', allowRule: '' }), { command: '7', reasons: [] });
+		assert.deepEqual(toApproval({ command: 'get_weather {}', reasons: [], allowRule: 'tool:get_weather', tool: 'get_weather' }), {
+			command: 'get_weather {}',
+			reasons: [],
+			allowRule: 'tool:get_weather',
+			tool: 'get_weather',
+		});
+		assert.deepEqual(toApproval({ command: 'x', reasons: [], tool: 3 }), { command: 'x', reasons: [] });
 		assert.deepEqual(toApproval({ reasons: [], allowRule: 42 }), { command: '', reasons: [] });
 		assert.equal(toApproval('run it'), undefined);
 		assert.equal(toApproval(['npm test']), undefined);
