@@ -13,10 +13,8 @@ import { AutoTurns, type AutoTurnSettings } from './autoTurns';
 import { ContextFitter, type RequestFrame } from './contextFit';
 import { Conversation } from './conversation';
 import { describeError } from './errorText';
-import type { AssistantBlock, BrokenToolInput, TokenUsage, ToolUseBlock, UserBlock } from './messages';
-import { addUsage, ZERO_USAGE } from './messages';
-import type { ModelClient, ModelResponse } from './modelClient';
-import { ModelError, toModelError } from './modelClient';
+import { addUsage, ZERO_USAGE, type AssistantBlock, type BrokenToolInput, type TokenUsage, type ToolUseBlock, type UserBlock } from './messages';
+import { ModelError, toModelError, type ModelClient, type ModelResponse } from './modelClient';
 import { NoticeInbox } from './noticeInbox';
 import { QueuedInput } from './queuedInput';
 import { noticeBlock, toTaskView } from './taskNotice';
@@ -428,10 +426,7 @@ export class AgentLoop extends Disposable {
 		this._transcript.emit({ type: 'usage', usage: this._usage });
 	}
 
-	// -----------------------------------------------------------------------------------------------
-	// Turns of its own
-	// -----------------------------------------------------------------------------------------------
-
+	/** A task ended: its own conversation may take a turn of its own for it. */
 	private _taskFinished(task: TaskInfo): void {
 		// Only this conversation's own tasks wake it; another's notice waits for that one.
 		if (task.origin !== 'agent' || task.conversationId !== this._options.conversationId || this.inbox.hasHeard(task.id)) {

@@ -130,6 +130,7 @@ export class MarkScanner {
 		const pids = numericNames(fs.readdirSync('/proc'));
 		const seen = new Map<number, number>();
 		const found: MarkedProcess[] = [];
+		let inExec: number[] = [];
 		// Reads of /proc are answered from memory at once: done synchronously in slices (cheaper than a
 		// thread pool round trip each); the event loop is let through between slices only on a large
 		// table, as each pause makes every task that waits for the pass wait longer.
@@ -137,7 +138,11 @@ export class MarkScanner {
 			if (index > 0 && index % (batch * 8) === 0) {
 				await new Promise((resolve) => setImmediate(resolve));
 			}
-			this.visit(pids.slice(index, index + batch), seen, found);
+			this.visit(pids.slice(index, index + batch), seen, found, inExec);
+		}
+		for (let round = 0; inExec.length > 0 && round < execRetries; round++) {
+			await new Promise((resolve) => setTimeout(resolve, execRetryMilliseconds));
+			inExec = this.revisit(inExec, found);
 		}
 		this._unmarked = seen;
 		return found;
@@ -155,12 +160,31 @@ export class MarkScanner {
 		}
 		const seen = new Map<number, number>();
 		const found: MarkedProcess[] = [];
-		this.visit(numericNames(names), seen, found);
+		let inExec: number[] = [];
+		this.visit(numericNames(names), seen, found, inExec);
+		for (let round = 0; inExec.length > 0 && round < execRetries; round++) {
+			Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, execRetryMilliseconds);
+			inExec = this.revisit(inExec, found);
+		}
 		this._unmarked = seen;
 		return found;
 	}
 
-	private visit(pids: readonly number[], seen: Map<number, number>, found: MarkedProcess[]): void {
+	/** Reads again the processes that were in the middle of exec; returns those still there. */
+	private revisit(pids: readonly number[], found: MarkedProcess[]): number[] {
+		const still: number[] = [];
+		for (const pid of pids) {
+			const marked = markedProcess(pid, this._needle);
+			if (marked === 'in exec') {
+				still.push(pid);
+			} else if (marked) {
+				found.push(marked);
+			}
+		}
+		return still;
+	}
+
+	private visit(pids: readonly number[], seen: Map<number, number>, found: MarkedProcess[], inExec: number[]): void {
 		const settled = this._now() - unmarkedSettleMilliseconds;
 		for (const pid of pids) {
 			let entry: fs.Stats;
@@ -174,7 +198,12 @@ export class MarkScanner {
 				continue;
 			}
 			const marked = markedProcess(pid, this._needle);
-			if (marked) {
+			if (marked === 'in exec') {
+				// Just forked and executing: read again in a moment. An old process is read again next pass.
+				if (entry.ctimeMs >= settled) {
+					inExec.push(pid);
+				}
+			} else if (marked) {
 				found.push(marked);
 			} else if (entry.ctimeMs < settled) {
 				seen.set(pid, entry.ino);
@@ -185,19 +214,41 @@ export class MarkScanner {
 
 /** How old a /proc entry must be before a process without the marker is remembered as such. */
 const unmarkedSettleMilliseconds = 2000;
+/** How often, and how long apart, a process caught in the middle of exec is read again in one pass. */
+const execRetries = 25;
+const execRetryMilliseconds = 2;
+/** PF_KTHREAD in the flags of /proc/<pid>/stat: a kernel thread, which has no environment at all. */
+const kernelThreadFlag = 0x00200000;
 
 function markerNeedle(store: string): Buffer {
 	return Buffer.from(`${TASK_MARKER_VARIABLE}=${store}:`);
 }
 
-/** The process if it carries the marker; undefined if not, if it is another user's (EACCES) or if it ended meanwhile. */
-function markedProcess(pid: number, needle: Buffer): MarkedProcess | undefined {
+/**
+ * The process if it carries the marker; undefined if not, if it is another user's (EACCES) or if it
+ * ended meanwhile; 'in exec' when its environment reads empty though it is neither a kernel thread nor
+ * a zombie: during exec the kernel installs the new memory before it records where the environment is
+ * on it, so a process just forked by a task (`setsid cmd &`) can read empty for a moment.
+ */
+function markedProcess(pid: number, needle: Buffer): MarkedProcess | undefined | 'in exec' {
 	try {
-		const taskId = markedTaskIdFor(fs.readFileSync(`/proc/${pid}/environ`), needle);
+		const environ = fs.readFileSync(`/proc/${pid}/environ`);
+		if (environ.length === 0) {
+			return isExecuting(fs.readFileSync(`/proc/${pid}/stat`, 'utf8')) ? 'in exec' : undefined;
+		}
+		const taskId = markedTaskIdFor(environ, needle);
 		return taskId === undefined ? undefined : describe(pid, taskId, fs.readFileSync(`/proc/${pid}/stat`, 'utf8'), fs.readFileSync(`/proc/${pid}/cmdline`));
 	} catch {
 		return undefined;
 	}
+}
+
+/** Whether a process without an environment (by its /proc/<pid>/stat) is a live user process: then it is executing. */
+function isExecuting(stat: string): boolean {
+	const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+	const state = fields[0];
+	const flags = Number(fields[6]);
+	return state !== 'Z' && state !== 'X' && Number.isFinite(flags) && (flags & kernelThreadFlag) === 0;
 }
 
 /**

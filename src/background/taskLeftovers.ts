@@ -71,17 +71,14 @@ export class TaskLeftovers implements LingeringTask {
 		}
 	}
 
-	/**
-	 * Its main process is over: the processes it left that still run. When the task is being stopped,
-	 * they are stopped first, and none is left.
-	 */
-	async afterMain(): Promise<readonly MarkedProcess[]> {
-		const left = await this._tracking.processesOf(this.id);
-		if (left.length > 0 && this._run.isStopping) {
-			await this._tracking.stop(this.id, left, 0);
-			return [];
-		}
-		return left;
+	/** Its main process is over: the processes it left that still run. */
+	afterMain(): Promise<readonly MarkedProcess[]> {
+		return this._tracking.processesOf(this.id);
+	}
+
+	/** The task is being stopped as its main process ends: what it left goes too, at once (SIGTERM, then SIGKILL). */
+	stopAtOnce(left: readonly MarkedProcess[]): Promise<void> {
+		return this._tracking.stop(this.id, left, 0);
 	}
 
 	/** Its main process ended as `result` while `left` run on: watched until the last ends. */

@@ -283,7 +283,12 @@ export class TaskRun implements LeftoverRun {
 
 	/** Stops it: a queued task ends at once; a running one's group gets SIGTERM, SIGKILL after the grace period, and it ends as `status`. */
 	requestStop(status: StopRequest['status'], reason: string): void {
-		if (this._final || this._pendingResult) {
+		if (this._final) {
+			return;
+		}
+		if (this._pendingResult) {
+			// Its main process has ended and its log is being flushed: what it left is stopped, not waited for.
+			this._stopRequest ??= { status, reason };
 			return;
 		}
 		if (this._state.status === 'queued') {
@@ -363,7 +368,14 @@ export class TaskRun implements LeftoverRun {
 		if (this._final) {
 			return;
 		}
-		if (left.length === 0 || this._stopRequest) {
+		const stop = this._stopRequest;
+		if (left.length > 0 && stop) {
+			await this._leftovers.stopAtOnce(left);
+			// Stopped while its log was flushed, too late for its main process: what it left was stopped, so it ends as asked.
+			this.complete({ ...result, status: stop.status, reason: stop.reason });
+			return;
+		}
+		if (left.length === 0 || stop) {
 			this.complete(result);
 			return;
 		}

@@ -66,6 +66,41 @@ describeLinux('TaskManager: every process a task starts is tracked (Linux)', fun
 		});
 	}
 
+	it('finds what a task left as its main process ends, also when that process is caught in the middle of exec (30 tasks, none missed)', async function () {
+		this.timeout(120_000);
+		// `setsid` then `sleep` are executed right as the shell exits: the one pass over /proc made then
+		// can meet the process with its environment not yet in place (it reads empty during exec).
+		const manager = fixture.manager({ killGraceSeconds: 1 });
+		const missed: string[] = [];
+		for (let index = 0; index < 30; index++) {
+			const marker = marked();
+			const info = manager.start(`setsid sleep 300.${marker} > /dev/null 2>&1 & echo started`, { origin: 'agent' });
+			const final = await Promise.race([
+				manager.whenFinished(info.id),
+				waitFor(() => (manager.get(info.id)?.processesLeft?.length ?? 0) > 0, 10_000, `${info.id} to show the process it left`).then(() => undefined),
+			]);
+			if (final) {
+				missed.push(`${info.id} ended ${final.status}`);
+			}
+			await manager.cancel(info.id);
+			await waitFor(() => processesWith(marker).length === 0, 5000, `what ${info.id} left to be stopped`);
+		}
+		assert.deepEqual(missed, [], 'every task stays running with the process it left');
+	});
+
+	it('Cancel as the main process ends (its log still being flushed) stops what it left, and the task ends cancelled', async () => {
+		const manager = fixture.manager({ killGraceSeconds: 1 });
+		for (let index = 0; index < 10; index++) {
+			const marker = marked();
+			const info = manager.start(`setsid sleep 300.${marker} > /dev/null 2>&1 & echo started`, { origin: 'agent' });
+			// The main process's exit, before its log is flushed and what it left is looked for.
+			await manager.whenMainEnded(info.id);
+			const cancelled = await manager.cancel(info.id);
+			assert.equal(cancelled?.status, 'cancelled', `${info.id} ends cancelled`);
+			await waitFor(() => processesWith(marker).length === 0, 5000, `what ${info.id} left to be stopped`);
+		}
+	});
+
 	it('the notice comes when the last process ends, with the exit code of the main process', async () => {
 		const marker = marked();
 		const manager = fixture.manager();
