@@ -1,6 +1,6 @@
 import type { Logger } from '../common/logger';
 import type { MarkedProcess } from './processMarks';
-import type { FinalResult } from './taskResult';
+import type { FinalResult, StopRequest } from './taskResult';
 import type { LingeringTask, ProcessTracking } from './tracking';
 
 /** How long after its shell exited a task whose output is still open looks for who holds it. */
@@ -10,7 +10,12 @@ const leftoverLookMilliseconds = 300;
 export interface LeftoverRun {
 	readonly id: string;
 	readonly isFinal: boolean;
-	readonly isStopping: boolean;
+	/** Why it is being stopped, while it is. */
+	readonly stopRequest: StopRequest | undefined;
+	/** Its final status: the one way there. */
+	complete(result: FinalResult): void;
+	/** Its main process ended as `result` while processes it started run on: it stays running. */
+	runsOn(result: FinalResult): void;
 	/** The processes left now, for its row (empty: none). */
 	showLeftovers(left: readonly MarkedProcess[]): void;
 	/** The last of them ended: the task ends as its main process did. */
@@ -71,14 +76,29 @@ export class TaskLeftovers implements LingeringTask {
 		}
 	}
 
-	/** Its main process is over: the processes it left that still run. */
-	afterMain(): Promise<readonly MarkedProcess[]> {
-		return this._tracking.processesOf(this.id);
-	}
-
-	/** The task is being stopped as its main process ends: what it left goes too, at once (SIGTERM, then SIGKILL). */
-	stopAtOnce(left: readonly MarkedProcess[]): Promise<void> {
-		return this._tracking.stop(this.id, left, 0);
+	/**
+	 * Its main process ended as `result`: the task ends now if nothing it started still runs; else it
+	 * runs on, watched, until the last of them ends, and then ends as its main process did. When it is
+	 * being stopped, what is left is stopped too, at once (SIGTERM, then SIGKILL).
+	 */
+	async settle(result: FinalResult): Promise<void> {
+		const left = await this._tracking.processesOf(this.id);
+		if (this._run.isFinal) {
+			return;
+		}
+		const stop = this._run.stopRequest;
+		if (left.length > 0 && stop) {
+			await this._tracking.stop(this.id, left, 0);
+			// Stopped while its log was flushed, too late for its main process: what it left was stopped, so it ends as asked.
+			this._run.complete({ ...result, status: stop.status, reason: stop.reason });
+			return;
+		}
+		if (left.length === 0 || stop) {
+			this._run.complete(result);
+			return;
+		}
+		this._run.runsOn(result);
+		this.linger(result, left);
 	}
 
 	/** Its main process ended as `result` while `left` run on: watched until the last ends. */
@@ -94,7 +114,7 @@ export class TaskLeftovers implements LingeringTask {
 		if (this._run.isFinal) {
 			return;
 		}
-		if (left.length === 0 && this._result && !this._run.isStopping) {
+		if (left.length === 0 && this._result && !this._run.stopRequest) {
 			this._run.lastLeftoverEnded(this._result);
 			return;
 		}

@@ -116,6 +116,10 @@ export class TaskRun implements LeftoverRun {
 		return this._stopRequest !== undefined;
 	}
 
+	get stopRequest(): StopRequest | undefined {
+		return this._stopRequest;
+	}
+
 	/** Its process has ended and its log is being flushed. */
 	get isEnding(): boolean {
 		return this._pendingResult !== undefined;
@@ -338,7 +342,7 @@ export class TaskRun implements LeftoverRun {
 			this._context.logger.warn(`${this._state.id}: could not finish the log: ${errorMessage(error)}`);
 		}
 		if (!this._final) {
-			await this.endOrLinger(result, outcome);
+			await this._leftovers.settle(result);
 		}
 	}
 
@@ -354,36 +358,15 @@ export class TaskRun implements LeftoverRun {
 			void this._output.current?.finish();
 			const result = resultOf(outcome, this._stopRequest, this._context.now());
 			this._pendingResult = result;
-			void this.endOrLinger(result, outcome);
+			void this._leftovers.settle(result);
 		}
 	}
 
-	/**
-	 * The main process is over: the task ends now if nothing it started still runs; else it runs on,
-	 * watched, until the last of them ends, and then ends as its main process did. When it is being
-	 * stopped, what is left is stopped too.
-	 */
-	private async endOrLinger(result: FinalResult, main: { readonly exitCode: number | null; readonly signal: NodeJS.Signals | null }): Promise<void> {
-		const left = await this._leftovers.afterMain();
-		if (this._final) {
-			return;
-		}
-		const stop = this._stopRequest;
-		if (left.length > 0 && stop) {
-			await this._leftovers.stopAtOnce(left);
-			// Stopped while its log was flushed, too late for its main process: what it left was stopped, so it ends as asked.
-			this.complete({ ...result, status: stop.status, reason: stop.reason });
-			return;
-		}
-		if (left.length === 0 || stop) {
-			this.complete(result);
-			return;
-		}
+	runsOn(result: FinalResult): void {
 		this._pendingResult = undefined;
 		// Why the main process's end is not the whole story (its supervisor died, say) shows on the row meanwhile.
-		this.update({ mainExit: this._state.mainExit ?? { exitCode: main.exitCode, signal: main.signal }, reason: result.reason });
+		this.update({ mainExit: this._state.mainExit ?? { exitCode: result.exitCode ?? null, signal: result.signal ?? null }, reason: result.reason });
 		this._resolveMainEnded(this.info);
-		this._leftovers.linger(result, left);
 		this.armTimeout();
 	}
 
