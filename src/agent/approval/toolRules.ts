@@ -10,23 +10,16 @@
  * - `auto` and an allow rule names it: runs unasked;
  * - otherwise the call's card asks (Run / Always Allow, which adds `tool:<name>`, / Deny).
  */
-import type { ApprovalMode } from '../../shared/protocol';
+import type { ApprovalDecision, ApprovalPolicy } from './evaluate';
 import { matchesRule } from './rules';
 
 export const TOOL_RULE_PREFIX = 'tool:';
 
-export interface ToolPolicy {
-	readonly mode: ApprovalMode;
-	readonly allow?: readonly unknown[];
-	readonly deny?: readonly unknown[];
-}
+/** The settings that decide a tool call: the commands' own (only their `tool:` rules apply). */
+export type ToolPolicy = Pick<ApprovalPolicy, 'mode' | 'allow' | 'deny'>;
 
-export interface ToolCallDecision {
-	readonly decision: 'allow' | 'ask' | 'deny';
-	readonly reasons: readonly string[];
-	/** What "Always Allow" adds to `approval.allow`. */
-	readonly allowRules: readonly string[];
-}
+/** As for a command; "Always Allow" adds `tool:<name>`. */
+export type ToolCallDecision = Pick<ApprovalDecision, 'decision' | 'reasons' | 'allowRules'>;
 
 /** The rule that names this tool, written as Always Allow adds it. */
 export function toolRule(name: string): string {
