@@ -17,8 +17,9 @@ const defaultIntervalMilliseconds = 1000;
 const fullScanEvery = 5;
 const stopPollMilliseconds = 50;
 
+/** The same processes, each still running what it ran (one first seen executing, as `setsid`, shows as what it became). */
 function sameProcesses(a: readonly MarkedProcess[], b: readonly MarkedProcess[]): boolean {
-	return a.length === b.length && a.every((each, index) => each.pid === b[index].pid && each.startTime === b[index].startTime);
+	return a.length === b.length && a.every((each, index) => each.pid === b[index].pid && each.startTime === b[index].startTime && each.command === b[index].command);
 }
 
 /**
