@@ -40,8 +40,7 @@ describe('workbench: nothing is lost when the window reloads', function () {
 		const rowAfter = page.locator('.pane-body .monaco-list-row', { hasText: 'survives-reload-check' }).first();
 		await rowAfter.locator('.label-description', { hasText: /^cancelled/ }).waitFor({ timeout: 30_000 });
 		// The reason is in the row's tooltip.
-		await rowAfter.hover();
-		await page.locator('.monaco-hover, .workbench-hover').filter({ hasText: /stopped (with|when) the window/ }).first().waitFor({ timeout: 30_000 });
+		await workbench!.hoverShows(rowAfter, /stopped (with|when) the window/);
 	});
 
 	it('keeps the question when the window reloads while a reply streams, and the chat works afterwards', async () => {

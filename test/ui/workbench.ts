@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { BrowserContext, FrameLocator, Page } from 'playwright-core';
+import type { BrowserContext, FrameLocator, Locator, Page } from 'playwright-core';
 import { launchBrowser, startCodeServer, workbenchUrl } from '../../scripts/codeServer';
 import { ensureVSCodeDeps, projectRoot } from '../../scripts/deps';
 import { killMarkedProcesses } from '../../scripts/processes';
@@ -126,6 +126,27 @@ export class Workbench {
 		const row = this.page.locator('.quick-input-list .monaco-list-row').filter({ hasText: title }).first();
 		await row.waitFor({ timeout: timeoutMs });
 		await input.press('Enter');
+	}
+
+	/**
+	 * Waits for the hover of `target` to show `text`. A hover shows only after the mouse rests, and a
+	 * row drawn again meanwhile (the tree refreshes) loses it: the mouse leaves and comes back until it shows.
+	 */
+	async hoverShows(target: Locator, text: RegExp, timeoutMs = 30_000): Promise<void> {
+		const hover = this.page.locator('.monaco-hover, .workbench-hover').filter({ hasText: text }).first();
+		const deadline = Date.now() + timeoutMs;
+		for (;;) {
+			await target.hover();
+			try {
+				await hover.waitFor({ timeout: Math.min(5_000, Math.max(1, deadline - Date.now())) });
+				return;
+			} catch (error) {
+				if (Date.now() >= deadline) {
+					throw error;
+				}
+			}
+			await this.page.mouse.move(0, 0);
+		}
 	}
 
 	async screenshot(name: string): Promise<string> {
