@@ -139,7 +139,6 @@ export class AgentLoop extends Disposable {
 		return this._offered.get(name);
 	}
 
-
 	/** The state of a restored conversation (before any turn). */
 	load(conversation: Conversation, usage: TokenUsage, queued: readonly UserBlock[], heardTasks: readonly string[]): void {
 		this._conversation = conversation;

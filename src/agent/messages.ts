@@ -63,7 +63,7 @@ export interface JsonSchema {
 }
 
 /**
- * A schema written by someone else (a VS Code tool's): any JSON schema the API accepts, which is an
+ * A schema written by someone else (a VS Code tool's): whatever JSON schema the API accepts, which is an
  * object schema at the top (hostTools.ts checks that before offering it).
  */
 export interface ForeignObjectSchema {

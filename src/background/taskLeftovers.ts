@@ -18,8 +18,6 @@ export interface LeftoverRun {
 	runsOn(result: FinalResult): void;
 	/** The processes left now, for its row (empty: none). */
 	showLeftovers(left: readonly MarkedProcess[]): void;
-	/** The last of them ended: the task ends as its main process did. */
-	lastLeftoverEnded(result: FinalResult): void;
 }
 
 /**
@@ -37,6 +35,8 @@ export class TaskLeftovers implements LingeringTask {
 		private readonly _run: LeftoverRun,
 		private readonly _tracking: ProcessTracking,
 		private readonly _logger: Logger,
+		/** Epoch milliseconds. */
+		private readonly _now: () => number,
 	) {}
 
 	get id(): string {
@@ -115,7 +115,8 @@ export class TaskLeftovers implements LingeringTask {
 			return;
 		}
 		if (left.length === 0 && this._result && !this._run.stopRequest) {
-			this._run.lastLeftoverEnded(this._result);
+			// The last of them ended: the task ends as its main process did.
+			this._run.complete({ ...this._result, endedAt: this._now() });
 			return;
 		}
 		this.set(left);

@@ -1,9 +1,6 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { errorMessage } from '../common/errors';
 import { Emitter, type Event } from '../common/event';
 import { Disposable } from '../common/lifecycle';
-import { compileLinePattern, type LinePattern } from '../common/linePattern';
 import type { Logger } from '../common/logger';
 import { plainText } from './ansi';
 import { Launcher } from './launch';
@@ -22,19 +19,8 @@ import { OrphanTakeOver } from './orphanTakeOver';
 import { TaskStore, recordOf, type TaskRecord } from './taskStore';
 import type { ProcessIdentity } from './store/storeLock';
 import { ProcessTracking } from './tracking';
-import type {
-	BackgroundSettings,
-	OutputSince,
-	ReadOutputOptions,
-	StartOptions,
-	TaskChange,
-	TaskInfo,
-	TaskNotice,
-	TaskService,
-	WaitCondition,
-	WaitOptions,
-	WaitResult,
-} from './types';
+import { checkedWaitCondition } from './waiting';
+import type { BackgroundSettings, OutputSince, ReadOutputOptions, StartOptions, TaskChange, TaskInfo, TaskNotice, TaskService, WaitCondition, WaitOptions, WaitResult } from './types';
 
 // The names this module exported before its parts moved to files of their own; src/agent imports some from here.
 export { NOTICE_TAIL_CHARS, NOTICE_TAIL_LINES, formatOutput, lastLines } from './outputFormat';
@@ -241,7 +227,7 @@ export class TaskManager extends Disposable implements TaskService {
 		this._notices.acknowledge(taskIds);
 		for (const id of taskIds) {
 			if (this._logsToRemove.delete(id)) {
-				this.removeLog(id);
+				this._taskStore.removeLog(id);
 			}
 		}
 	}
@@ -296,17 +282,12 @@ export class TaskManager extends Disposable implements TaskService {
 		if (!run) {
 			return Promise.reject(new Error(`There is no background task ${id}.`));
 		}
-		let pattern: LinePattern | undefined;
 		try {
-			pattern = condition.pattern !== undefined ? compileLinePattern(condition.pattern) : undefined;
+			const { pattern, port } = checkedWaitCondition(condition);
+			return run.waitFor(pattern, port, options);
 		} catch (error) {
 			return Promise.reject(error instanceof Error ? error : new Error(String(error)));
 		}
-		const port = condition.port;
-		if (port !== undefined && !(Number.isInteger(port) && port >= 1 && port <= 65535)) {
-			return Promise.reject(new Error(`${port} is not a TCP port (1 to 65535).`));
-		}
-		return run.waitFor(pattern, port, options);
 	}
 
 	findDuplicate(command: string, cwd?: string): TaskInfo | undefined {
@@ -450,14 +431,9 @@ export class TaskManager extends Disposable implements TaskService {
 			// Its notice names the log: it goes once the notice is saved with a conversation.
 			this._logsToRemove.add(run.id);
 		} else {
-			this.removeLog(run.id);
+			this._taskStore.removeLog(run.id);
 		}
 		removeSupervisorFiles(this._taskStore, run.id, this._logger);
-	}
-
-	private removeLog(id: string): void {
-		const logPath = this._taskStore.logPath(id);
-		void fs.promises.rm(logPath, { force: true }).catch((error: unknown) => this._logger.warn(`Could not delete ${logPath}: ${errorMessage(error)}`));
 	}
 
 	private records(): TaskRecord[] {

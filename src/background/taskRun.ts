@@ -40,6 +40,7 @@ export interface TaskRunContext {
  * it through {@link info}, an immutable snapshot that is made again after every change.
  */
 export class TaskRun implements LeftoverRun {
+	readonly id: string;
 	readonly command: string;
 	readonly cwd: string;
 	readonly logPath: string;
@@ -77,10 +78,10 @@ export class TaskRun implements LeftoverRun {
 		private readonly _context: TaskRunContext,
 	) {
 		this._state = { ...info };
-		({ command: this.command, cwd: this.cwd, logPath: this.logPath } = info);
+		({ id: this.id, command: this.command, cwd: this.cwd, logPath: this.logPath } = info);
 		this.finished = new Promise((resolve) => (this._resolveFinished = resolve));
 		this.mainEnded = new Promise((resolve) => (this._resolveMainEnded = resolve));
-		this._leftovers = new TaskLeftovers(this, _context.tracking, _context.logger);
+		this._leftovers = new TaskLeftovers(this, _context.tracking, _context.logger, () => _context.now());
 		this._output = new RunOutput(info.logPath, () => _context.getSettings().memoryBufferBytes, () => {
 			if (!this._final) {
 				this._context.changed(this, 'output');
@@ -98,10 +99,6 @@ export class TaskRun implements LeftoverRun {
 	}
 
 	// #region Reading
-
-	get id(): string {
-		return this._state.id;
-	}
 
 	get leaveRunning(): boolean {
 		return this._state.leaveRunning ?? false;
@@ -378,14 +375,9 @@ export class TaskRun implements LeftoverRun {
 		if (this._final || left.length === 0) {
 			return;
 		}
-		this.update({ status: 'running', adopted: true, mainExit: { exitCode: result.exitCode ?? null, signal: result.signal ?? null }, reason: result.reason });
-		this._resolveMainEnded(this.info);
+		this.update({ status: 'running', adopted: true, mainExit: undefined });
+		this.runsOn(result);
 		this._leftovers.linger(result, left);
-		this.armTimeout();
-	}
-
-	lastLeftoverEnded(result: FinalResult): void {
-		this.complete({ ...result, endedAt: this._context.now() });
 	}
 
 	showLeftovers(left: readonly MarkedProcess[]): void {

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { errorMessage } from '../common/errors';
 import type { Logger } from '../common/logger';
 import { NoticeJournal } from './store/noticeJournal';
 import { ensurePrivateFolder, isOpenToOthers, tightenTree } from '../common/privateFiles';
@@ -90,6 +91,12 @@ export class TaskStore {
 
 	logPath(id: string): string {
 		return path.join(this.logFolder, `${id}.log`);
+	}
+
+	/** Deletes a task's log, in the background; a failure is only logged. */
+	removeLog(id: string): void {
+		const logPath = this.logPath(id);
+		void fs.promises.rm(logPath, { force: true }).catch((error: unknown) => this._logger.warn(`Could not delete ${logPath}: ${errorMessage(error)}`));
 	}
 
 	statePath(id: string): string {

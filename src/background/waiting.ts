@@ -1,7 +1,7 @@
 import * as net from 'node:net';
 import { plainText } from './ansi';
-import type { WaitOptions, WaitResult } from './types';
-import type { LinePattern } from '../common/linePattern';
+import type { WaitCondition, WaitOptions, WaitResult } from './types';
+import { compileLinePattern, type LinePattern } from '../common/linePattern';
 
 /** Longer lines keep only their end: a command printing megabytes without a newline must not grow memory without end. */
 export const MAX_LINE_CHARS = 65_536;
@@ -66,6 +66,16 @@ const maxTimerMilliseconds = 2_147_483_647;
 export type WaitOutcome = WaitResult['outcome'];
 
 /** What a wait found: the line that matched, the port that accepted. */
+/** A wait's condition, checked: the pattern compiled (RE2), the port a TCP port. Throws saying what is wrong. */
+export function checkedWaitCondition(condition: WaitCondition): { pattern: LinePattern | undefined; port: number | undefined } {
+	const pattern = condition.pattern !== undefined ? compileLinePattern(condition.pattern) : undefined;
+	const port = condition.port;
+	if (port !== undefined && !(Number.isInteger(port) && port >= 1 && port <= 65535)) {
+		throw new Error(`${port} is not a TCP port (1 to 65535).`);
+	}
+	return { pattern, port };
+}
+
 export interface WaitFound {
 	readonly line?: string;
 	readonly port?: number;

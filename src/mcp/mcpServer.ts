@@ -104,7 +104,7 @@ export class BackgroundToolsMcpServer {
 			if (preferredPort === undefined || preferredPort === 0) {
 				throw error;
 			}
-			// Taken since this window last used it: any free port will do (terminals get the new address).
+			// Taken since this window last used it: another free port will do (terminals get the new address).
 			this._options.logger.info(`Port ${preferredPort} is not free (${errorMessage(error)}); the MCP server takes another.`);
 			this._port = await listenOn(this._http, 0);
 		}

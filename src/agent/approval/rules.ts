@@ -24,7 +24,7 @@ const validFlags = /^[dgimsuvy]*$/;
 const cache = new Map<string, CompiledRule>();
 const cacheLimit = 500;
 
-/** Whitespace that normalizing changes: any but a single space between two other characters. */
+/** Whitespace that normalizing changes: every kind but a single space between two other characters. */
 const unnormalized = /^\s|\s$|\s\s|[^\S ]/;
 
 export function normalizeWhitespace(text: string): string {

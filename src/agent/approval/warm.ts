@@ -13,7 +13,7 @@ const warmLines = [
 	'for f in src/*.ts; do [[ -f "$f" ]] && echo "${f%.ts}" $((1 + 2)); done',
 	"cat <<'EOF' | grep -c x\nhello\nEOF",
 	'find . -name "*.js" -type f -exec wc -l {} + ; CI=true timeout 60 env A=1 make -j4 test',
-	"git ls-files '*.md' | xargs grep -n 'TODO' | sed -n '1,20p' | head -5",
+	"git ls-files '*.md' | xargs grep -n 'deprecated' | sed -n '1,20p' | head -5",
 ];
 
 /**
