@@ -2,9 +2,9 @@ import { errorMessage } from '../common/errors';
 import type { LinePattern } from '../common/linePattern';
 import type { Logger } from '../common/logger';
 import { TaskPorts } from './ports';
-import { ProcessRunner, type OutputStreamName, type ProcessOutcome, type TaskProcess } from './processRunner';
+import type { OutputStreamName, ProcessOutcome, ProcessRunner, TaskProcess } from './processRunner';
 import type { GroupSample } from './resourceSampler';
-import { FollowedRun, type FollowedOutcome } from './supervised/followedRun';
+import type { FollowedOutcome, FollowedRun } from './supervised/followedRun';
 import type { OutputFlow, TaskOutput } from './taskOutput';
 import { STOPPED_WITH_WINDOW, resultOf, type FinalResult, type StopRequest } from './taskResult';
 import { TaskLeftovers, type LeftoverRun } from './taskLeftovers';
@@ -12,6 +12,7 @@ import type { ProcessTracking } from './tracking';
 import type { MarkedProcess } from './processMarks';
 import type { BackgroundSettings, TaskInfo, WaitOptions, WaitResult } from './types';
 import { RunOutput } from './runOutput';
+import { RunnerSlot } from './runnerSlot';
 
 /** The longest a timer can wait in Node.js. */
 const maxTimerMilliseconds = 2_147_483_647;
@@ -48,9 +49,8 @@ export class TaskRun implements LeftoverRun {
 	private readonly _state: Mutable<TaskInfo>;
 	private _snapshot: TaskInfo | undefined;
 	private readonly _output: RunOutput;
-	private _runner: TaskProcess | undefined;
-	/** A command handed over to a supervisor keeps its runner here, only to hear the shell's exit (this window is its parent). */
-	private _handedOver: ProcessRunner | undefined;
+	/** What runs it now; also holds the process back while its log catches up. */
+	private readonly _runner = new RunnerSlot();
 	private readonly _ports = new TaskPorts();
 	private _stopRequest: StopRequest | undefined;
 	/** The outcome while the log is being flushed, so shutdown can finish the task without waiting. */
@@ -69,7 +69,7 @@ export class TaskRun implements LeftoverRun {
 	 */
 	readonly mainEnded: Promise<TaskInfo>;
 	/** Holds the process back while its log catches up; whichever process runs the task at the time. */
-	readonly flow: OutputFlow = { pause: () => this._runner?.pause(), resume: () => this._runner?.resume() };
+	readonly flow: OutputFlow = this._runner;
 
 	constructor(
 		info: TaskInfo,
@@ -129,22 +129,22 @@ export class TaskRun implements LeftoverRun {
 
 	/** A process runs it now: a child of this window, or one followed through its supervisor. */
 	get hasProcess(): boolean {
-		return this._runner !== undefined;
+		return this._runner.isSet;
 	}
 
 	/** The process group that runs it now, if any. */
 	get processGroup(): number | undefined {
-		return this._runner?.pid;
+		return this._runner.pid;
 	}
 
 	/** The child process of this window that runs it, when that is what runs it (not a supervisor). */
 	get ownProcess(): ProcessRunner | undefined {
-		return this._runner instanceof ProcessRunner ? this._runner : undefined;
+		return this._runner.own;
 	}
 
 	/** It runs under a supervisor, followed through its files. */
 	get isFollowed(): boolean {
-		return this._runner instanceof FollowedRun;
+		return this._runner.isFollowed;
 	}
 
 	/** Present from launch on; for tasks loaded from disk, output is read from the log. */
@@ -195,7 +195,7 @@ export class TaskRun implements LeftoverRun {
 
 	/** Launched: running from now on, its timeout counting. */
 	markRunning(runner: TaskProcess): void {
-		this._runner = runner;
+		this._runner.set(runner);
 		this.update({ status: 'running', startedAt: this._context.now(), pid: runner.pid });
 		this.armTimeout();
 		this._context.logger.debug(`${this.id} started (pid ${runner.pid ?? 'not known yet'}): ${this.command}`);
@@ -207,7 +207,7 @@ export class TaskRun implements LeftoverRun {
 	markAdopted(output: TaskOutput, runner: FollowedRun): void {
 		this.update({ status: 'running', adopted: true });
 		this._output.attach(output);
-		this._runner = runner;
+		this._runner.set(runner);
 		this.armTimeout();
 	}
 
@@ -229,8 +229,7 @@ export class TaskRun implements LeftoverRun {
 
 	/** Its command runs under a supervisor from now on; its own runner stays only to hear the shell's exit. */
 	handOverTo(followed: FollowedRun, runner: ProcessRunner): void {
-		this._runner = followed;
-		this._handedOver = runner;
+		this._runner.handOver(followed, runner);
 	}
 
 	/** The timeout counts from the start, also for a task adopted from an earlier window. */
@@ -296,7 +295,7 @@ export class TaskRun implements LeftoverRun {
 			this.complete({ status, reason, endedAt: this._context.now() });
 			return;
 		}
-		if (this._stopRequest || (!this._runner && !this._leftovers.isLingering)) {
+		if (this._stopRequest || (!this._runner.isSet && !this._leftovers.isLingering)) {
 			return;
 		}
 		this._stopRequest = { status, reason };
@@ -304,9 +303,7 @@ export class TaskRun implements LeftoverRun {
 		const grace = Math.max(0, this._context.getSettings().killGraceSeconds) * 1000;
 		// Its group, and every process it started that left the group: all get SIGTERM, then SIGKILL.
 		const stopping = this._leftovers.stop(grace);
-		if (this._runner) {
-			this._runner.stop(grace);
-		} else {
+		if (!this._runner.stop(grace)) {
 			const lingering = this._leftovers.result;
 			void stopping.then(() => lingering && this.complete({ ...lingering, status, reason, endedAt: this._context.now() }));
 		}
@@ -323,12 +320,12 @@ export class TaskRun implements LeftoverRun {
 		}
 		this.update({ mainExit: { exitCode: outcome.exitCode, signal: outcome.signal } });
 		this._resolveMainEnded(this.info);
-		this._leftovers.lookSoon(() => this._runner !== undefined && !this._final && !this._pendingResult && !this._stopRequest);
+		this._leftovers.lookSoon(() => this._runner.isSet && !this._final && !this._pendingResult && !this._stopRequest);
 	}
 
 	/** Its own process ended. */
 	async processEnded(outcome: ProcessOutcome): Promise<void> {
-		this._runner = undefined;
+		this._runner.clear();
 		clearTimeout(this._timeoutTimer);
 		const result = resultOf(outcome, this._stopRequest, this._context.now());
 		this._pendingResult = result;
@@ -345,7 +342,7 @@ export class TaskRun implements LeftoverRun {
 
 	/** The run its supervisor followed is over, and all of its log has been read. */
 	followedRunEnded(outcome: FollowedOutcome): void {
-		this._runner = undefined;
+		this._runner.clear();
 		clearTimeout(this._timeoutTimer);
 		if (!this._final) {
 			if (outcome.stderrTail) {
@@ -397,8 +394,7 @@ export class TaskRun implements LeftoverRun {
 		const { status, reason, exitCode, signal, endedAt } = result;
 		// Nothing listens or uses a CPU any more; a notice saying "ready on :3000" would mislead.
 		this.update({ status, reason, exitCode, signal, endedAt, processesLeft: undefined, ports: undefined, resources: undefined });
-		this._handedOver?.abandon();
-		this._handedOver = undefined;
+		this._runner.releaseHandedOver();
 		const info = this.info;
 		this._context.logger.debug(`${this.id} ${status}${reason ? ` (${reason})` : ''}`);
 		this._context.ended(this, announce);
@@ -409,35 +405,27 @@ export class TaskRun implements LeftoverRun {
 
 	/** Stops following it as the window closes: it goes on under its supervisor, for the next window to adopt. */
 	letGo(): void {
-		this.detach();
+		this._runner.detach();
 		clearTimeout(this._timeoutTimer);
 		this._leftovers.stopWatching();
 		this._output.end(true);
 	}
 
 	signalGroup(signal: NodeJS.Signals): boolean {
-		return this._runner?.signalGroup(signal) ?? false;
+		return this._runner.signalGroup(signal);
 	}
 
 	groupAlive(): boolean {
-		return this._runner?.groupAlive() ?? false;
+		return this._runner.groupAlive();
 	}
 
 	/** Ends it as the window closes, its group signalled already; no notice, no events. */
 	endWithWindow(endedAt: number): void {
-		this.detach();
+		this._runner.detach();
 		this._output.current?.abandon();
 		// A task that ended on its own and was only flushing its log keeps the way it ended; one being stopped keeps why.
 		const result = this._pendingResult ?? { ...(this._stopRequest ?? { status: 'cancelled', reason: STOPPED_WITH_WINDOW }), endedAt };
 		this.complete(result, false);
-	}
-
-	/** No callbacks from its processes any more; the processes themselves are left alone. */
-	private detach(): void {
-		this._runner?.abandon();
-		this._runner = undefined;
-		this._handedOver?.abandon();
-		this._handedOver = undefined;
 	}
 
 	/** Processes it started outlived it (their window crashed) and were stopped now: its row says so. */
