@@ -1,5 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import type { Readable } from 'node:stream';
+import { readPipe } from './pipeReading';
 import { groupExists } from './procfs';
 import { getShell, type Shell } from './shell';
 import { signalGroupOf } from './signals';
@@ -77,6 +78,8 @@ export class ProcessRunner implements TaskProcess {
 	private _groupPoll: NodeJS.Timeout | undefined;
 	/** Set once the output pipes went to someone else: from then on only the exit is reported, there. */
 	private _onReleasedExit: ((outcome: ProcessOutcome) => void) | undefined;
+	/** Output goes to the handlers (not while the pipes are handed over, nor once abandoned). */
+	private _delivering = true;
 
 	/** Spawns at once; a failure to start arrives through `onDone` with `error` set. */
 	constructor(
@@ -96,8 +99,15 @@ export class ProcessRunner implements TaskProcess {
 			windowsHide: true,
 		});
 		this.pid = this._child.pid;
-		this._child.stdout?.on('data', (chunk: Buffer) => this._handlers.onOutput(chunk, 'stdout'));
-		this._child.stderr?.on('data', (chunk: Buffer) => this._handlers.onOutput(chunk, 'stderr'));
+		for (const [stream, name] of [
+			[this._child.stdout, 'stdout'],
+			[this._child.stderr, 'stderr'],
+		] as const) {
+			if (stream) {
+				// The chunk is only lent (see readPipe): the handlers copy what they keep.
+				readPipe(stream, (chunk) => this._delivering && this._handlers.onOutput(chunk, name));
+			}
+		}
 		this._child.on('error', (error) => {
 			if (this.pid === undefined) {
 				this._spawnError = error;
@@ -208,9 +218,9 @@ export class ProcessRunner implements TaskProcess {
 			return undefined;
 		}
 		this._done = true;
+		this._delivering = false;
 		this.clearTimers();
 		for (const stream of [stdout, stderr]) {
-			stream.removeAllListeners('data');
 			stream.pause();
 		}
 		this._onReleasedExit = onExit;
@@ -228,8 +238,7 @@ export class ProcessRunner implements TaskProcess {
 		}
 		this._onReleasedExit = undefined;
 		this._done = false;
-		this._child.stdout?.on('data', (chunk: Buffer) => this._handlers.onOutput(chunk, 'stdout'));
-		this._child.stderr?.on('data', (chunk: Buffer) => this._handlers.onOutput(chunk, 'stderr'));
+		this._delivering = true;
 		this.resume();
 		this.settle();
 	}
@@ -240,10 +249,9 @@ export class ProcessRunner implements TaskProcess {
 	 */
 	abandon(): void {
 		this._done = true;
+		this._delivering = false;
 		this.clearTimers();
 		this._child.removeAllListeners();
-		this._child.stdout?.removeAllListeners('data');
-		this._child.stderr?.removeAllListeners('data');
 		this._child.on('error', () => undefined);
 		this._child.stdout?.destroy();
 		this._child.stderr?.destroy();

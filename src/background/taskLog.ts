@@ -85,7 +85,11 @@ export class TaskLog {
 			return true;
 		}
 		this._written += chunk.length;
-		return this._stream.write(chunk);
+		// The stream holds what it is given until it is on disk, and the chunk may be lent (a view of the
+		// buffer its pipe is read into, reused by the next read): it gets a copy of its own.
+		const copy = Buffer.allocUnsafe(chunk.length);
+		copy.set(chunk);
+		return this._stream.write(copy);
 	}
 
 	/** Calls back once, the next time the stream's buffer has emptied (or the stream failed). */
