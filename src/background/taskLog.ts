@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import { PRIVATE_FILE_MODE } from '../common/privateFiles';
+import { CopySlabs } from './copySlabs';
 
 /**
  * How much of a task's output may wait in memory for the disk before its producer is paused. With the
@@ -9,6 +10,9 @@ import { PRIVATE_FILE_MODE } from '../common/privateFiles';
  * worth lets them overlap, and the stream writes what waits with one writev.
  */
 export const LOG_BUFFER_BYTES = 1024 * 1024;
+
+/** Where the output waiting for the disk is copied, shared by every log: a few megabytes at most. */
+const waitingBytes = new CopySlabs();
 
 export interface TaskLogOptions {
 	/** Append to the file instead of starting it anew. */
@@ -86,10 +90,9 @@ export class TaskLog {
 		}
 		this._written += chunk.length;
 		// The stream holds what it is given until it is on disk, and the chunk may be lent (a view of the
-		// buffer its pipe is read into, reused by the next read): it gets a copy of its own.
-		const copy = Buffer.allocUnsafe(chunk.length);
-		copy.set(chunk);
-		return this._stream.write(copy);
+		// buffer its pipe is read into, reused by the next read): it gets a copy, released once written.
+		const copy = waitingBytes.copy(chunk);
+		return this._stream.write(copy.bytes, copy.release);
 	}
 
 	/** Calls back once, the next time the stream's buffer has emptied (or the stream failed). */
